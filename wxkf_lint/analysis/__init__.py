@@ -1,0 +1,46 @@
+"""The shared analysis of one file: built once, read by every rule.
+
+``FileContext`` walks the parsed module once (:class:`~wxkf_lint.analysis.index.SyntaxIndex`) and then
+derives, from that index and without walking again, what SPEC §2 "How a rule knows it is looking at
+WeCom code" describes: wechatpy usage, WeCom calls and their endpoints and bodies, response families and
+errcode/errmsg reads.  Analyses that only some rules need (retries, tokens, message bodies) are built on
+first use and cached, so a run that disables those rules does not pay for them.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import libcst as cst
+
+from wxkf_lint.analysis.calls import CallAnalysis
+from wxkf_lint.analysis.index import SyntaxIndex
+from wxkf_lint.analysis.responses import ResponseAnalysis
+from wxkf_lint.analysis.usage import UsageAnalysis
+from wxkf_lint.analysis.wechatpy import WechatpyUsage
+from wxkf_lint.settings import Settings
+
+
+class FileContext:
+    """Everything the rules know about one module."""
+
+    def __init__(self, module: cst.Module, settings: Settings, path: str = "<stdin>") -> None:
+        self.module = module
+        self.settings = settings
+        self.path = path
+        self.index = SyntaxIndex()
+        module.visit(self.index)
+        self.index.collect_bindings()
+        self.wechatpy = WechatpyUsage(self.index)
+        self.calls = CallAnalysis(self.index, self.wechatpy, settings.wrappers)
+        self.responses = ResponseAnalysis(self.index, self.calls, self.wechatpy)
+
+    @property
+    def is_wecom_code(self) -> bool:
+        """The file sends WeCom requests (or uses wechatpy): token and secret rules apply to it."""
+        return bool(self.calls.calls) or bool(self.wechatpy.modules or self.wechatpy.client_classes)
+
+    @cached_property
+    def usage(self) -> UsageAnalysis:
+        """How each response family is used (fields, checks, delegation); built on first use."""
+        return UsageAnalysis(self.index, self.responses)

@@ -1,0 +1,301 @@
+"""Which calls of a file send a WeCom request, to which endpoint, with which body.
+
+A call is a WeCom call when (SPEC §2):
+
+* its URL argument (first positional, ``url=``, or the second positional of ``request("POST", url)``)
+  folds to text containing a WeCom host or ``/cgi-bin/``, whatever the HTTP library: the callee's name
+  must look like an HTTP verb or sender (``post``, ``get``, ``request``, ``urlopen``, ``fetch``, ``_post``,
+  ``call_api``…), so that ``print(url)`` and ``urljoin(BASE, path)`` are not calls;
+* or it calls a function of the same file that sends a request with a URL built from its parameters
+  (a wrapper such as ``self._post("kf/send_msg", body)``) with a string argument that names an endpoint;
+* or it calls a configured wrapper (the ``wrappers`` setting) or a wechatpy client method.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Dict, Iterable, List, Optional, Set
+
+import libcst as cst
+
+from wxkf_lint.analysis.index import SyntaxIndex
+from wxkf_lint.analysis.strings import UNKNOWN, literal_string, static_text
+from wxkf_lint.analysis.syntax import callee_name, dotted_name, keyword_arg, names_in, positional_args, receiver
+from wxkf_lint.analysis.wechatpy import WechatpyUsage
+from wxkf_lint.kf_tables import GET_ENDPOINTS, KNOWN_ENDPOINTS
+
+WECOM_URL_MARKERS = ("qyapi.weixin.qq.com", "api.weixin.qq.com", "cgi-bin/")
+_HTTP_CALLEE = re.compile(r"get|post|put|patch|delete|request|fetch|call|api|http|send|urlopen|invoke|query", re.I)
+_NOT_HTTP_CALLEE = {"getattr", "get_text", "getLogger", "getenv", "get_json_body"}
+_MOCK_RECEIVERS = re.compile(r"mock|responses|respx|aioresponses", re.I)
+_ENDPOINT_SHAPE = re.compile(r"^/?(?:cgi-bin/)?([a-z][a-z0-9_]*(?:/[a-z0-9_]+)*)/?(?:\?.*)?$")
+_BODY_KEYWORDS = ("json", "data", "content", "body", "payload", "params_json")
+_METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"}
+
+
+def is_wecom_url_text(text: Optional[str]) -> bool:
+    return text is not None and any(marker in text for marker in WECOM_URL_MARKERS)
+
+
+def endpoint_of_url_text(text: str) -> Optional[str]:
+    """``kf/send_msg`` for any text with ``cgi-bin/kf/send_msg?...``; None when the path is not visible."""
+    start = text.find("cgi-bin/")
+    if start < 0:
+        return None
+    path = re.split(r"[?\x00#]", text[start + len("cgi-bin/"):], maxsplit=1)[0].strip("/")
+    if not path or UNKNOWN in path or not re.fullmatch(r"[A-Za-z0-9_/]+", path):
+        return None
+    return path
+
+
+def endpoint_of_path_text(text: str) -> Optional[str]:
+    """``kf/send_msg`` for ``"kf/send_msg"``, ``"/cgi-bin/kf/send_msg"``; None for text that is no path."""
+    if is_wecom_url_text(text):
+        return endpoint_of_url_text(text)
+    match = _ENDPOINT_SHAPE.match(text)
+    if not match:
+        return None
+    path = match.group(1)
+    return path if ("/" in path or path in KNOWN_ENDPOINTS) else None
+
+
+def is_http_callee(name: str) -> bool:
+    return bool(name) and name not in _NOT_HTTP_CALLEE and bool(_HTTP_CALLEE.search(name))
+
+
+@dataclass(frozen=True)
+class WeComCall:
+    """One request sent to WeCom."""
+
+    node: cst.Call
+    endpoint: Optional[str]
+    method: str
+    #: "http" (a library call with a WeCom URL), "wrapper" (same-file), "configured", "wechatpy"
+    kind: str
+    #: the callee raises on non-zero errcode (wechatpy, or a same-file wrapper that checks errcode)
+    checked: bool
+    url: Optional[cst.BaseExpression]
+    body: Optional[cst.BaseExpression]
+    body_keyword: Optional[str]
+
+    @property
+    def is_kf(self) -> bool:
+        return bool(self.endpoint) and self.endpoint.startswith("kf/")
+
+
+def _guess_method(call: cst.Call, name: str, endpoint: Optional[str]) -> str:
+    lowered = name.lower()
+    for method in ("post", "put", "patch", "delete"):
+        if method in lowered:
+            return method.upper()
+    args = positional_args(call)
+    if args:
+        first = literal_string(args[0])
+        if first is not None and first.upper() in _METHODS:
+            return first.upper()
+    method_kw = keyword_arg(call, "method")
+    if method_kw is not None:
+        text = literal_string(method_kw.value)
+        if text is not None and text.upper() in _METHODS:
+            return text.upper()
+    if "get" in lowered:
+        return "GET"
+    if lowered == "urlopen":
+        return "POST" if (len(args) > 1 or keyword_arg(call, "data")) else "GET"
+    if endpoint:
+        return "GET" if endpoint in GET_ENDPOINTS else "POST"
+    return "?"
+
+
+class CallAnalysis:
+    """Finds the WeCom calls of one file."""
+
+    def __init__(self, index: SyntaxIndex, wechatpy: WechatpyUsage, wrappers: Iterable[str]) -> None:
+        self.index = index
+        self.wechatpy = wechatpy
+        self.configured = {name.rsplit(".", 1)[-1] for name in wrappers}
+        self.calls: Dict[cst.Call, WeComCall] = {}
+        self.functions: Dict[str, List[cst.FunctionDef]] = {}
+        for function in index.nodes(cst.FunctionDef):
+            self.functions.setdefault(function.name.value, []).append(function)
+        self.wrappers: Set[cst.FunctionDef] = set()
+        self.checking_functions: Set[cst.FunctionDef] = self._checking_functions()
+        self._find_calls()
+
+    # -- wrappers -------------------------------------------------------------------------------------
+    def _checking_functions(self) -> Set[cst.FunctionDef]:
+        """Functions that read a literal ``errcode`` key or attribute: they check (and usually raise)."""
+        found: Set[cst.FunctionDef] = set()
+        for string in self.index.nodes(cst.SimpleString):
+            if string.value.strip("'\"") == "errcode":
+                self._add_enclosing_function(string, found)
+        for attribute in self.index.nodes(cst.Attribute):
+            if attribute.attr.value == "errcode":
+                self._add_enclosing_function(attribute, found)
+        # one level of delegation: a wrapper that hands the response to a checking helper
+        checking_names = {function.name.value for function in found}
+        for call in self.index.nodes(cst.Call):
+            if callee_name(call) in checking_names:
+                self._add_enclosing_function(call, found)
+        return found
+
+    def _add_enclosing_function(self, node: cst.CSTNode, into: Set[cst.FunctionDef]) -> None:
+        function = self.index.function_of(node)
+        if isinstance(function, cst.FunctionDef):
+            into.add(function)
+
+    def _sends_with_parameter_url(self, call: cst.Call) -> bool:
+        function = self.index.function_of(call)
+        if not isinstance(function, cst.FunctionDef) or not is_http_callee(callee_name(call)):
+            return False
+        url = self._url_argument(call)
+        if url is None:
+            return False
+        params = {p.name.value for p in function.params.params + function.params.kwonly_params}
+        params.discard("self")
+        params.discard("cls")
+        return any(name in params for name in names_in(url))
+
+    # -- calls ----------------------------------------------------------------------------------------
+    def _url_argument(self, call: cst.Call) -> Optional[cst.BaseExpression]:
+        keyword = keyword_arg(call, "url")
+        if keyword is not None:
+            return keyword.value
+        args = positional_args(call)
+        if not args:
+            return None
+        first = literal_string(args[0])
+        if len(args) > 1 and first is not None and first.upper() in _METHODS:
+            return args[1]
+        return args[0]
+
+    def _url_text(self, url: cst.BaseExpression) -> Optional[str]:
+        text = static_text(url, self.index)
+        if text is None and isinstance(url, cst.Name):
+            # urllib: ``req = Request(url, ...)``, then ``urlopen(req)``
+            binding = self.index.lookup(url.value, url)
+            if binding is not None and isinstance(binding.value, cst.Call) and callee_name(binding.value) == "Request":
+                inner = self._url_argument(binding.value)
+                return static_text(inner, self.index) if inner is not None else None
+        if text is None and isinstance(url, cst.Call) and callee_name(url) == "Request":
+            inner = self._url_argument(url)
+            return static_text(inner, self.index) if inner is not None else None
+        return text
+
+    def _endpoint_argument(self, call: cst.Call) -> Optional[str]:
+        keyword = keyword_arg(call, "path", "url", "endpoint", "api", "uri")
+        candidates = [keyword.value] if keyword is not None else []
+        candidates += positional_args(call)[:2]
+        for candidate in candidates:
+            text = static_text(candidate, self.index)
+            if text is not None:
+                endpoint = endpoint_of_path_text(text)
+                if endpoint is not None:
+                    return endpoint
+        return None
+
+    def _body(self, call: cst.Call, positional_index: int) -> tuple:
+        keyword = keyword_arg(call, *_BODY_KEYWORDS)
+        if keyword is not None:
+            return keyword.value, keyword.keyword.value
+        args = positional_args(call)
+        if len(args) > positional_index:
+            return args[positional_index], None
+        return None, None
+
+    def _find_calls(self) -> None:
+        calls = self.index.nodes(cst.Call)
+        # First the direct library calls, which tell which functions are wrappers.
+        pending: List[cst.Call] = []
+        for call in calls:
+            if not self._classify_direct(call):
+                pending.append(call)
+        for call in calls:
+            if (call in self.calls or self._sends_with_parameter_url(call)):
+                function = self.index.function_of(call)
+                if isinstance(function, cst.FunctionDef):
+                    self.wrappers.add(function)
+        # Then calls of wrappers (twice, so that a wrapper of a wrapper is seen).
+        for _ in range(2):
+            remaining = []
+            for call in pending:
+                if not self._classify_wrapper_call(call):
+                    remaining.append(call)
+                else:
+                    function = self.index.function_of(call)
+                    if isinstance(function, cst.FunctionDef):
+                        self.wrappers.add(function)
+            pending = remaining
+
+    def _classify_direct(self, call: cst.Call) -> bool:
+        name = callee_name(call)
+        owner = receiver(call)
+        if owner is not None and self.wechatpy.is_client_object(owner):
+            endpoint = self._endpoint_argument(call)
+            body, keyword = self._body(call, 1)
+            self._add(call, endpoint, _guess_method(call, name, endpoint), "wechatpy", True, None, body, keyword)
+            return True
+        if name in self.configured:
+            endpoint = self._endpoint_argument(call)
+            if endpoint is not None:
+                body, keyword = self._body(call, 1)
+                self._add(call, endpoint, _guess_method(call, name, endpoint), "configured", False, None, body, keyword)
+                return True
+        if not is_http_callee(name) or name == "Request" or self._calls_local_function(call):
+            return False
+        if owner is not None and _MOCK_RECEIVERS.search(dotted_name(owner)):
+            return False
+        url = self._url_argument(call)
+        if url is None:
+            return False
+        text = self._url_text(url)
+        if not is_wecom_url_text(text):
+            return False
+        endpoint = endpoint_of_url_text(text or "")
+        body, keyword = self._positional_body_after_url(call, url)
+        self._add(call, endpoint, _guess_method(call, name, endpoint), "http", False, url, body, keyword)
+        return True
+
+    def _calls_local_function(self, call: cst.Call) -> bool:
+        """``name(...)``, ``self.name(...)`` or ``cls.name(...)`` where the file defines ``name``."""
+        func = call.func
+        if isinstance(func, cst.Name):
+            return func.value in self.functions
+        return (
+            isinstance(func, cst.Attribute)
+            and isinstance(func.value, cst.Name)
+            and func.value.value in ("self", "cls")
+            and func.attr.value in self.functions
+        )
+
+    def _positional_body_after_url(self, call: cst.Call, url: cst.BaseExpression) -> tuple:
+        keyword = keyword_arg(call, *_BODY_KEYWORDS)
+        if keyword is not None:
+            return keyword.value, keyword.keyword.value
+        args = positional_args(call)
+        for position, arg in enumerate(args):
+            if arg is url and position + 1 < len(args):
+                return args[position + 1], None
+        return None, None
+
+    def _classify_wrapper_call(self, call: cst.Call) -> bool:
+        name = callee_name(call)
+        targets = [f for f in self.functions.get(name, []) if f in self.wrappers]
+        if not targets:
+            return False
+        if any(self.index.is_inside(call, target) for target in targets):
+            return False  # recursion inside the wrapper itself is a retry, not a new call site
+        endpoint = self._endpoint_argument(call)
+        url = self._url_argument(call)
+        url_text = self._url_text(url) if url is not None else None
+        if endpoint is None and not is_wecom_url_text(url_text):
+            return False
+        checked = any(target in self.checking_functions for target in targets)
+        body, keyword = self._positional_body_after_url(call, url) if url is not None else (None, None)
+        self._add(call, endpoint, _guess_method(call, name, endpoint), "wrapper", checked, url, body, keyword)
+        return True
+
+    def _add(self, call: cst.Call, endpoint: Optional[str], method: str, kind: str, checked: bool,
+             url: Optional[cst.BaseExpression], body: Optional[cst.BaseExpression], keyword: Optional[str]) -> None:
+        self.calls[call] = WeComCall(call, endpoint, method, kind, checked, url, body, keyword)

@@ -1,0 +1,157 @@
+"""How each WeCom response family is used: its fields read, its errcode checked, or handed on.
+
+WXK103 (unchecked response) and the kf rules read this; it is derived from the index and the response
+families without another walk: only the nodes that stand for a family are looked at, through their parent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Set
+
+import libcst as cst
+
+from wxkf_lint.analysis.index import SyntaxIndex
+from wxkf_lint.analysis.responses import ERRCODE, ERRMSG, ResponseAnalysis, is_logging_call
+from wxkf_lint.analysis.strings import literal_string
+from wxkf_lint.analysis.syntax import names_in
+
+_GUARDING_EXCEPTIONS = {"KeyError", "LookupError", "Exception", "BaseException", "TypeError"}
+_DERIVING_ATTRIBUTES = {"json", "read", "text", "content", "body", "data", "decode"}
+
+
+@dataclass
+class FamilyUsage:
+    """What one function does with one WeCom answer."""
+
+    family: cst.CSTNode
+    field_uses: List[cst.CSTNode] = field(default_factory=list)
+    field_names: Dict[cst.CSTNode, str] = field(default_factory=dict)
+    guarded_uses: Set[cst.CSTNode] = field(default_factory=set)
+    delegated: bool = False
+    membership_guard: bool = False
+
+    def unguarded_field_uses(self) -> List[cst.CSTNode]:
+        return [use for use in self.field_uses if use not in self.guarded_uses]
+
+
+class UsageAnalysis:
+    def __init__(self, index: SyntaxIndex, responses: ResponseAnalysis) -> None:
+        self.index = index
+        self.responses = responses
+        self.families: Dict[cst.CSTNode, FamilyUsage] = {}
+        self._collect()
+
+    def _candidates(self) -> List[cst.CSTNode]:
+        names = self.responses._family_names
+        found: List[cst.CSTNode] = list(self.responses.calls.calls)
+        found += self.index.nodes(cst.Await)
+        found += [call for call in self.index.nodes(cst.Call) if call not in self.responses.calls.calls]
+        found += [name for name in self.index.nodes(cst.Name) if name.value in names]
+        return found
+
+    def _collect(self) -> None:
+        if not self.responses.calls.calls:
+            return
+        for node in self._candidates():
+            family = self.responses.family_of(node)
+            if family is None or not isinstance(family, cst.Call):
+                continue
+            usage = self.families.setdefault(family, FamilyUsage(family))
+            self._classify(node, usage)
+        for usage in self.families.values():
+            for use in usage.field_uses:
+                if self._is_guarded(use):
+                    usage.guarded_uses.add(use)
+
+    def _classify(self, node: cst.CSTNode, usage: FamilyUsage) -> None:
+        parent = self.index.parent.get(node)
+        if parent is None:
+            return
+        if isinstance(parent, (cst.Await,)):
+            return
+        if isinstance(parent, cst.Subscript) and parent.value is node:
+            key = self._subscript_key(parent)
+            if key not in (ERRCODE, ERRMSG):
+                self._add_field(usage, parent, key or "")
+        elif isinstance(parent, cst.Attribute) and parent.value is node:
+            grand = self.index.parent.get(parent)
+            if parent.attr.value == "get" and isinstance(grand, cst.Call) and grand.func is parent and grand.args:
+                key = literal_string(grand.args[0].value)
+                if key not in (ERRCODE, ERRMSG):
+                    self._add_field(usage, grand, key or "")
+        elif isinstance(parent, cst.Arg):
+            call = self.index.parent.get(parent)
+            if isinstance(call, cst.Call) and not is_logging_call(call) and self.responses.family_of(call) is None:
+                usage.delegated = True
+        elif isinstance(parent, (cst.Return, cst.Yield, cst.Element, cst.DictElement, cst.StarredDictElement)):
+            usage.delegated = True
+        elif isinstance(parent, cst.Assign) and parent.value is node:
+            if any(not isinstance(target.target, (cst.Name, cst.Tuple, cst.List)) for target in parent.targets):
+                usage.delegated = True
+        elif isinstance(parent, cst.ComparisonTarget) and isinstance(parent.operator, (cst.In, cst.NotIn)):
+            usage.membership_guard = True
+
+    @staticmethod
+    def _subscript_key(subscript: cst.Subscript) -> Optional[str]:
+        if len(subscript.slice) == 1 and isinstance(subscript.slice[0].slice, cst.Index):
+            return literal_string(subscript.slice[0].slice.value)
+        return None
+
+    @staticmethod
+    def _add_field(usage: FamilyUsage, node: cst.CSTNode, key: str) -> None:
+        usage.field_uses.append(node)
+        usage.field_names[node] = key
+
+    # -- guards ---------------------------------------------------------------------------------------
+    def _is_guarded(self, use: cst.CSTNode) -> bool:
+        """A ``.get()`` field tested for presence, or a field read inside ``try/except KeyError``."""
+        is_get = isinstance(use, cst.Call)
+        child: cst.CSTNode = use
+        for ancestor in self.index.ancestors(use):
+            if is_get and self._is_test_of(ancestor, child):
+                return True
+            if isinstance(ancestor, cst.Try) and child is ancestor.body and self._catches_lookup(ancestor):
+                return True
+            if isinstance(ancestor, (cst.FunctionDef, cst.Lambda)):
+                break
+            child = ancestor
+        if is_get:
+            return self._bound_name_is_tested(use)
+        return False
+
+    @staticmethod
+    def _is_test_of(ancestor: cst.CSTNode, child: cst.CSTNode) -> bool:
+        return isinstance(ancestor, (cst.If, cst.While, cst.IfExp, cst.Assert)) and ancestor.test is child
+
+    @staticmethod
+    def _catches_lookup(node: cst.Try) -> bool:
+        for handler in node.handlers:
+            if handler.type is None:
+                return True
+            if any(name in _GUARDING_EXCEPTIONS for name in names_in(handler.type)):
+                return True
+        return False
+
+    def _bound_name_is_tested(self, use: cst.CSTNode) -> bool:
+        parent = self.index.parent.get(use)
+        if not isinstance(parent, cst.Assign) or len(parent.targets) != 1:
+            return False
+        target = parent.targets[0].target
+        if not isinstance(target, cst.Name):
+            return False
+        function = self.index.function_of(use)
+        for kind in (cst.If, cst.While, cst.Assert, cst.IfExp):
+            for test_owner in self.index.nodes(kind):
+                if self.index.function_of(test_owner) is function and target.value in names_in(test_owner.test):
+                    return True
+        return False
+
+    def is_checked(self, family: cst.CSTNode) -> bool:
+        call = self.responses.family_call(family)
+        if call is not None and call.checked:
+            return True
+        usage = self.families.get(family)
+        if usage is not None and (usage.delegated or usage.membership_guard):
+            return True
+        return bool(self.responses.reads_of_family(family))

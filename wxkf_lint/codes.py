@@ -1,0 +1,34 @@
+"""Codes the engine itself reports (not rules), and the code/prefix validation shared by every front end."""
+
+from __future__ import annotations
+
+import re
+from typing import Dict, Iterable, List
+
+SYNTAX_ERROR = "WXK001"
+UNREADABLE = "WXK002"
+INTERNAL_ERROR = "WXK003"
+
+ENGINE_CODES: Dict[str, str] = {
+    SYNTAX_ERROR: "syntax-error",
+    UNREADABLE: "unreadable-file",
+    INTERNAL_ERROR: "internal-error",
+}
+
+_CODE_SHAPE = re.compile(r"^WXK\d{0,3}$")
+
+
+def known_codes() -> List[str]:
+    from wxkf_lint.rules import RULES_BY_CODE
+
+    return sorted(set(RULES_BY_CODE) | set(ENGINE_CODES))
+
+
+def invalid_selectors(selectors: Iterable[str]) -> List[str]:
+    """The selectors that name no code: neither a full code nor a prefix of one (``WXK2`` is fine)."""
+    codes = known_codes()
+    bad = []
+    for selector in selectors:
+        if not _CODE_SHAPE.match(selector) or not any(code.startswith(selector) for code in codes):
+            bad.append(selector)
+    return bad

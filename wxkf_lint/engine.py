@@ -1,0 +1,134 @@
+"""Lint one file: read, decode, pre-filter, parse once, analyse once, run every rule in one pass.
+
+The costs, measured on small kf files: the parse is the floor; LibCST's ``PositionProvider`` costs about
+twice the parse, so positions are resolved only for files that have something to report, on the same
+tree (``unsafe_skip_copy``: nothing mutates it, and the default deep copy overflows the stack on deeply
+nested files).  Parents and bindings come from the shared analysis' own single walk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import List, Optional, Pattern, Sequence, Type
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from wxkf_lint import codes
+from wxkf_lint.analysis import FileContext
+from wxkf_lint.findings import Finding, Fix
+from wxkf_lint.noqa import is_suppressed, noqa_lines
+from wxkf_lint.prefilter import compile_markers
+from wxkf_lint.rules.base import LintRule, Report
+from wxkf_lint.selection import enabled_rules, ignored_for_path, is_ignored
+from wxkf_lint.settings import Settings
+from wxkf_lint.source import DecodeError, SourceText, decode
+
+
+@dataclass
+class Linter:
+    """The rules and markers of one run, prepared once and applied to many files."""
+
+    settings: Settings
+    rules: Sequence[Type[LintRule]]
+    markers: Pattern[str]
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "Linter":
+        return cls(settings, enabled_rules(settings), compile_markers(settings.wrappers))
+
+    def lint_path(self, path: str) -> List[Finding]:
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError as error:
+            return [_engine_finding(path, codes.UNREADABLE, f"cannot read file: {error.strerror or error}")]
+        return self.lint_bytes(data, path)
+
+    def lint_bytes(self, data: bytes, path: str) -> List[Finding]:
+        try:
+            source = decode(data)
+        except DecodeError as error:
+            return [_engine_finding(path, codes.UNREADABLE, f"cannot decode file: {error}")]
+        return self.lint_source(source, path)
+
+    def lint_source(self, source: SourceText, path: str) -> List[Finding]:
+        text = source.text
+        if not self.rules or not self.markers.search(text):
+            return []
+        try:
+            module = cst.parse_module(text)
+        except cst.ParserSyntaxError as error:
+            message = str(error.message).splitlines()[0] if error.message else "invalid syntax"
+            return [_engine_finding(path, codes.SYNTAX_ERROR, f"syntax error: {message}", error.editor_line, error.editor_column)]
+        except RecursionError:
+            return [_engine_finding(path, codes.INTERNAL_ERROR, "internal error: file too deeply nested to parse")]
+        try:
+            findings = self._check(module, path)
+        except RecursionError:
+            return [_engine_finding(path, codes.INTERNAL_ERROR, "internal error: file too deeply nested to analyse")]
+        except Exception as error:  # one file's internal error must not stop the run
+            return [_engine_finding(path, codes.INTERNAL_ERROR, f"internal error: {type(error).__name__}: {error}")]
+        return self._filter(findings, text, path)
+
+    def _check(self, module: cst.Module, path: str) -> List[Finding]:
+        context = FileContext(module, self.settings, path)
+        visitors = [rule(context) for rule in self.rules]
+        cst.visit_batched(module, visitors)
+        reports = [report for visitor in visitors for report in visitor.reports]
+        if not reports:
+            return []
+        positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+        return _deduplicate([_to_finding(report, module, positions, path) for report in reports])
+
+    def _filter(self, findings: List[Finding], text: str, path: str) -> List[Finding]:
+        if not findings:
+            return findings
+        ignored = ignored_for_path(self.settings, path)
+        noqa = noqa_lines(text.splitlines())
+        return sorted(
+            (f for f in findings if not is_ignored(f.code, ignored) and not is_suppressed(f.code, f.line, noqa)),
+            key=lambda f: f.sort_key,
+        )
+
+
+def _to_finding(report: Report, module: cst.Module, positions, path: str) -> Finding:
+    where = positions[report.node]
+    fix: Optional[Fix] = None
+    if report.replacement is not None and report.replaced is not None:
+        span = positions[report.replaced]
+        fix = Fix(
+            span.start.line,
+            span.start.column + 1,
+            span.end.line,
+            span.end.column + 1,
+            module.code_for_node(report.replacement),
+            report.fix_description,
+        )
+    return Finding(
+        path=path,
+        line=where.start.line,
+        column=where.start.column + 1,
+        end_line=where.end.line,
+        end_column=where.end.column + 1,
+        code=report.code,
+        name=report.name,
+        message=report.message,
+        fix=fix,
+    )
+
+
+def _deduplicate(findings: List[Finding]) -> List[Finding]:
+    """One finding per rule per place (SPEC §2): the same code at the same line and column is one finding."""
+    seen = set()
+    unique = []
+    for finding in findings:
+        key = (finding.line, finding.column, finding.code)
+        if key not in seen:
+            seen.add(key)
+            unique.append(finding)
+    return unique
+
+
+def _engine_finding(path: str, code: str, message: str, line: int = 1, column: int = 1) -> Finding:
+    return Finding(path, line, column, line, column, code, codes.ENGINE_CODES[code], f"{code} {message}")

@@ -1,0 +1,46 @@
+"""Findings are plain data, so that every front end (CLI, flake8, formatters, worker processes) shares them.
+
+A finding carries 1-based line and column numbers as editors show them (flake8's plugin API wants a
+0-based column; the flake8 adapter converts).  A fix is a text edit of one source range: rules describe a
+fix as a CST node swap, and the engine turns that into text once positions are known, so that fixes can be
+serialised, printed as a diff, and applied without keeping the tree around.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, Dict, Optional
+
+
+@dataclass(frozen=True)
+class Fix:
+    """Replace the source between (line, column) and (end_line, end_column), 1-based, end exclusive."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    content: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem at one place in one file."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    code: str
+    name: str
+    message: str
+    fix: Optional[Fix] = None
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.path, self.line, self.column, self.code)
+
+    def as_dict(self) -> Dict[str, Any]:
+        return asdict(self)

@@ -1,0 +1,88 @@
+"""Facts from domain.md that rules cite: endpoints, the codes each kf endpoint adds, msgtypes, limits.
+
+Rules import these tables instead of spelling codes themselves, so a message always cites domain.md.
+"""
+
+from __future__ import annotations
+
+from typing import Dict, FrozenSet, Tuple
+
+#: What each return code means, in the words rule messages use.
+CODE_MEANINGS: Dict[int, str] = {
+    -1: "system busy",
+    0: "success",
+    40001: "invalid secret",
+    40004: "invalid media file type",
+    40005: "invalid type parameter",
+    40006: "invalid file size",
+    40007: "invalid media_id",
+    40008: "invalid msgtype",
+    40009: "image size invalid",
+    40011: "video size invalid",
+    40014: "invalid access_token",
+    41001: "access_token missing",
+    42001: "access_token expired",
+    45009: "API call frequency limit",
+    90207: "invalid mini-program appid",
+    95000: "invalid open_kfid",
+    95001: "send count limit (5 messages per customer turn)",
+    95002: "send time limit (48 hours after the customer's last message)",
+    95003: "consultation-count limit",
+    95004: "open_kfid does not exist",
+    95005: "kf account count over limit",
+    95006: "invalid kf account name",
+    95007: "invalid msgtoken",
+    95008: "msgmenu has more than 10 items",
+    95009: "invalid msgmenu item type",
+    95011: "kf already used inside WeCom",
+    95017: "enterprise API switch is off",
+}
+
+#: Codes a retry cannot change (only -1 and, later, 45009 are transient; 40014/42001 need a refresh first).
+TRANSIENT_CODES: FrozenSet[int] = frozenset({-1, 45009})
+TOKEN_CODES: FrozenSet[int] = frozenset({40014, 42001})
+
+#: The 95xxx (and other kf-specific) codes each kf endpoint can return, from domain.md's endpoint table.
+KF_ENDPOINT_CODES: Dict[str, Tuple[int, ...]] = {
+    "kf/account/add": (95000, 95004, 95005, 95006, 40007),
+    "kf/account/del": (95000, 95004, 95005, 95006, 40007),
+    "kf/account/update": (95000, 95004, 95005, 95006, 40007),
+    "kf/account/list": (),
+    "kf/add_contact_way": (95000, 95004),
+    "kf/servicer/add": (95000, 95004),
+    "kf/servicer/del": (95000, 95004),
+    "kf/servicer/list": (95000, 95004),
+    "kf/service_state/get": (95000, 95004),
+    "kf/service_state/trans": (95000, 95004),
+    "kf/sync_msg": (95007,),
+    "kf/send_msg": (95000, 95001, 95002, 95003, 95004, 95008, 95009, 40007, 40008, 90207),
+    "kf/send_msg_on_event": (95008, 95009),
+    "kf/customer/batchget": (),
+    "kf/get_corp_statistic": (95000,),
+    "kf/get_servicer_statistic": (95000,),
+}
+
+#: Endpoints answered with GET (everything else under kf/ is POST JSON).
+GET_ENDPOINTS: FrozenSet[str] = frozenset({"gettoken", "kf/servicer/list", "media/get", "user/get", "department/list"})
+
+#: Endpoint names recognised even without a WeCom URL in the file (a wrapper called with the bare path).
+KNOWN_ENDPOINTS: FrozenSet[str] = frozenset(set(KF_ENDPOINT_CODES) | {"gettoken", "message/send", "media/get", "media/upload"})
+
+#: msgtypes each send endpoint accepts (40008 otherwise).
+SEND_MSG_TYPES: FrozenSet[str] = frozenset(
+    {"text", "image", "voice", "video", "file", "link", "miniprogram", "msgmenu", "location", "business_card", "ca_link"}
+)
+SEND_ON_EVENT_MSG_TYPES: FrozenSet[str] = frozenset({"text", "msgmenu"})
+
+#: msgmenu limits (95008, 95009).
+MENU_MAX_ITEMS = 10
+MENU_ITEM_TYPES: FrozenSet[str] = frozenset({"click", "view", "miniprogram", "text"})
+
+#: Token life (domain.md "Token life").
+TOKEN_LIFETIME_SECONDS = 7200
+
+
+def kf_codes_text(endpoint: str) -> str:
+    """``95000, 95001, …`` — the 95xxx codes an endpoint can return, for rule messages."""
+    codes = [code for code in KF_ENDPOINT_CODES.get(endpoint, ()) if 95000 <= code < 96000]
+    return ", ".join(str(code) for code in codes)

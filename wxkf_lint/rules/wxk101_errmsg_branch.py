@@ -1,0 +1,158 @@
+"""WXK101 errmsg-branch: program logic that decides on ``errmsg`` text.
+
+WeCom documents ``errcode`` as the only stable signal and may reword ``errmsg`` at any time, so a test on
+its text silently stops matching.  Reading errmsg to log it, to format it into an exception, to return or
+store it is right; comparing, searching or looking it up to choose a path is not.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from wxkf_lint.analysis.strings import literal_string
+from wxkf_lint.analysis.syntax import callee_name, dotted_name
+from wxkf_lint.rules._tests import in_branch_test
+from wxkf_lint.rules.base import LintRule
+
+#: errmsg texts (lower-case fragments) that identify one errcode, most specific first
+_TEXT_CODES = (
+    ("access_token expired", 42001),
+    ("invalid access_token", 40014),
+    ("access_token missing", 41001),
+    ("invalid credential", 40001),
+    ("invalid secret", 40001),
+    ("invalid open_kfid", 95000),
+    ("invalid msgtype", 40008),
+    ("invalid media_id", 40007),
+    ("freq out of limit", 45009),
+    ("system busy", -1),
+)
+_STRING_TESTS = {"startswith", "endswith", "find", "rfind", "index", "rindex", "count", "__contains__"}
+_REGEX_TESTS = {"re.match", "re.search", "re.fullmatch", "match", "search", "fullmatch"}
+_COMPARE = (cst.Equal, cst.NotEqual, cst.In, cst.NotIn, cst.Is, cst.IsNot)
+
+
+def _code_for_text(text: Optional[str]) -> Optional[int]:
+    if text is None:
+        return None
+    lowered = text.strip().lower()
+    if lowered == "ok":
+        return 0
+    for fragment, code in _TEXT_CODES:
+        if fragment in lowered:
+            return code
+    return None
+
+
+def _message(text: Optional[str]) -> str:
+    code = _code_for_text(text)
+    hint = f"errcode ({code} for {text.strip()!r})".replace("'", '"') if code is not None else "errcode instead"
+    return f"branching on errmsg text; errmsg wording may change — test {hint}"
+
+
+def _strings_of(node: cst.CSTNode) -> Optional[list]:
+    """The literal strings of ``"ok"`` or ``("ok", "busy")``; None when ``node`` is not such a literal."""
+    single = literal_string(node)
+    if single is not None:
+        return [single]
+    if isinstance(node, (cst.Tuple, cst.List, cst.Set)) and node.elements:
+        texts = [literal_string(element.value) for element in node.elements]
+        return texts if all(text is not None for text in texts) else None
+    return None
+
+
+class ErrmsgBranch(LintRule):
+    """Finds tests of errmsg text: comparisons, string methods, regexes, ``match``, lookups keyed by it."""
+
+    code = "WXK101"
+    name = "errmsg-branch"
+    summary = "branching on errmsg text instead of errcode"
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        responses = self.context.responses
+        left = node.left
+        for target in node.comparisons:
+            right = target.comparator
+            if isinstance(target.operator, _COMPARE):
+                for errmsg_side, other in ((left, right), (right, left)):
+                    if responses.errmsg_of(errmsg_side) is None:
+                        continue
+                    texts = _strings_of(other)
+                    is_lookup = isinstance(target.operator, (cst.In, cst.NotIn)) and errmsg_side is left
+                    if texts is not None or is_lookup:
+                        self._report_comparison(node, texts[0] if texts else None)
+                        return
+            left = right
+
+    def _report_comparison(self, node: cst.Comparison, text: Optional[str]) -> None:
+        replacement = self._fix(node)
+        self.report(
+            node,
+            _message(text),
+            replacement=replacement,
+            fix_description='test errcode == 0 instead of errmsg == "ok"' if replacement is not None else "",
+        )
+
+    def _fix(self, node: cst.Comparison) -> Optional[cst.Comparison]:
+        """``x["errmsg"] == "ok"`` → ``x["errcode"] == 0`` (also ``!=`` and ``.get``)."""
+        if len(node.comparisons) != 1:
+            return None
+        target = node.comparisons[0]
+        if not isinstance(target.operator, (cst.Equal, cst.NotEqual)):
+            return None
+        read_side, literal_side = node.left, target.comparator
+        swapped = False
+        if literal_string(literal_side) is None:
+            read_side, literal_side, swapped = literal_side, read_side, True
+        if (literal_string(literal_side) or "").strip() != "ok" or not isinstance(literal_side, cst.SimpleString):
+            return None
+        new_read = self._errcode_read(read_side)
+        if new_read is None:
+            return None
+        zero = cst.Integer("0")
+        if swapped:
+            return node.with_changes(left=zero, comparisons=[target.with_changes(comparator=new_read)])
+        return node.with_changes(left=new_read, comparisons=[target.with_changes(comparator=zero)])
+
+    @staticmethod
+    def _errcode_read(node: cst.CSTNode) -> Optional[cst.BaseExpression]:
+        if isinstance(node, cst.Subscript) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+            key = node.slice[0].slice.value
+            if isinstance(key, cst.SimpleString) and literal_string(key) == "errmsg":
+                quote = key.value[0]
+                new_key = key.with_changes(value=f"{quote}errcode{quote}")
+                return node.with_changes(slice=[node.slice[0].with_changes(slice=cst.Index(new_key))])
+        if isinstance(node, cst.Call) and callee_name(node) == "get" and node.args:
+            key = node.args[0].value
+            if isinstance(key, cst.SimpleString) and literal_string(key) == "errmsg":
+                quote = key.value[0]
+                first = node.args[0].with_changes(value=key.with_changes(value=f"{quote}errcode{quote}"), comma=cst.MaybeSentinel.DEFAULT)
+                return node.with_changes(args=[first])
+        return None
+
+    def visit_Call(self, node: cst.Call) -> None:
+        responses = self.context.responses
+        func = node.func
+        name = callee_name(node)
+        if isinstance(func, cst.Attribute) and name in _STRING_TESTS and responses.errmsg_of(func.value) is not None:
+            if in_branch_test(self.context.index, node):
+                self.report(node, _message(literal_string(node.args[0].value) if node.args else None))
+        elif dotted_name(func) in _REGEX_TESTS and len(node.args) >= 2 and responses.errmsg_of(node.args[1].value) is not None:
+            self.report(node, _message(None))
+        elif isinstance(func, cst.Attribute) and name == "get" and node.args and responses.errmsg_of(node.args[0].value) is not None:
+            self.report(node, _message(None))
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+            if self.context.responses.errmsg_of(node.slice[0].slice.value) is not None:
+                self.report(node, _message(None))
+
+    def visit_Match(self, node: cst.Match) -> None:
+        if self.context.responses.errmsg_of(node.subject) is None:
+            return
+        for case in node.cases:
+            if isinstance(case.pattern, cst.MatchValue) and literal_string(case.pattern.value) is not None:
+                self.report(node, _message(literal_string(case.pattern.value)))
+                return

@@ -1,0 +1,86 @@
+"""WXK102 errcode-compared-to-str: ``errcode`` is a JSON number, so ``== "0"`` is never true.
+
+``resp["errcode"] == "0"`` silently treats every success as a failure (and ``!= "0"`` every failure as a
+success path).  Comparing ``str(resp["errcode"])`` with a string is deliberate and fine.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import List, Optional
+
+import libcst as cst
+
+from wxkf_lint.analysis.strings import literal_string
+from wxkf_lint.rules.base import LintRule
+
+_INT_TEXT = re.compile(r"^\s*-?\d+\s*$")
+_COMPARE = (cst.Equal, cst.NotEqual, cst.In, cst.NotIn, cst.Is, cst.IsNot)
+
+
+def _int_node(text: str) -> cst.BaseExpression:
+    value = int(text.strip())
+    integer = cst.Integer(str(abs(value)))
+    return cst.UnaryOperation(cst.Minus(), integer) if value < 0 else integer
+
+
+def _string_literals(node: cst.BaseExpression) -> Optional[List[cst.BaseExpression]]:
+    if literal_string(node) is not None:
+        return [node]
+    if isinstance(node, (cst.Tuple, cst.List, cst.Set)) and node.elements:
+        items = [element.value for element in node.elements]
+        return items if all(literal_string(item) is not None for item in items) else None
+    return None
+
+
+class ErrcodeComparedToStr(LintRule):
+    """Finds errcode compared (==, !=, in, is) with string literals; fixes numeric strings to ints."""
+
+    code = "WXK102"
+    name = "errcode-compared-to-str"
+    summary = "errcode compared with a string (errcode is an int)"
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        responses = self.context.responses
+        left = node.left
+        for position, target in enumerate(node.comparisons):
+            right = target.comparator
+            if isinstance(target.operator, _COMPARE):
+                for code_side, other, other_is_right in ((left, right, True), (right, left, False)):
+                    if responses.errcode_of(code_side) is None:
+                        continue
+                    literals = _string_literals(other)
+                    if literals is None:
+                        continue
+                    texts = [literal_string(item) or "" for item in literals]
+                    self._report(node, position, other, other_is_right, texts)
+                    return
+            left = right
+
+    def _report(self, node: cst.Comparison, position: int, other: cst.BaseExpression, other_is_right: bool, texts: List[str]) -> None:
+        shown = ", ".join(texts)
+        numeric = all(_INT_TEXT.match(text) for text in texts)
+        replacement = None
+        if numeric:
+            new_other = self._as_ints(other)
+            if other_is_right:
+                comparisons = list(node.comparisons)
+                comparisons[position] = comparisons[position].with_changes(comparator=new_other)
+                replacement = node.with_changes(comparisons=comparisons)
+            elif position == 0:
+                replacement = node.with_changes(left=new_other)
+        hint = f"compare with the int {shown}" if numeric else "compare with an int errcode"
+        self.report(
+            node,
+            f"errcode compared with a string; errcode is a JSON number, so this test never matches — {hint}",
+            replacement=replacement,
+            fix_description="compare errcode with int literals" if replacement is not None else "",
+        )
+
+    @staticmethod
+    def _as_ints(node: cst.BaseExpression) -> cst.BaseExpression:
+        if isinstance(node, (cst.Tuple, cst.List, cst.Set)):
+            return node.with_changes(
+                elements=[element.with_changes(value=_int_node(literal_string(element.value) or "0")) for element in node.elements]
+            )
+        return _int_node(literal_string(node) or "0")

@@ -1,0 +1,64 @@
+"""WXK103 unchecked-response: a WeCom answer used without looking at its errcode.
+
+WeCom reports failures as HTTP 200 with a non-zero ``errcode`` (40014 invalid token, 95001/95002 kf send
+limits, …), so code that reads ``data["msgid"]`` or ``data["access_token"]`` without testing errcode treats
+every failure as a success or dies on a ``KeyError``; and a POST whose result is dropped never learns the
+request failed.  Returning the whole response or passing it on is delegation, not a finding; so are
+wechatpy clients and same-file wrappers that check errcode themselves.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from wxkf_lint.analysis.calls import WeComCall
+from wxkf_lint.rules.base import LintRule
+
+
+def _what(call: WeComCall) -> str:
+    return f"response of {call.endpoint}" if call.endpoint else "WeCom response"
+
+
+class UncheckedResponse(LintRule):
+    """Reports the first field read of each unchecked response family, and dropped POST results."""
+
+    code = "WXK103"
+    name = "unchecked-response"
+    summary = "WeCom response fields used (or a POST result dropped) without checking errcode"
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        context = self.context
+        if not context.calls.calls:
+            return
+        usage = context.usage
+        for family, family_usage in usage.families.items():
+            call = context.responses.family_call(family)
+            if call is None or usage.is_checked(family):
+                continue
+            uses = family_usage.unguarded_field_uses()
+            if not uses:
+                continue
+            first = min(uses, key=lambda use: context.index.order.get(use, 0))
+            field = family_usage.field_names.get(first) or "its fields"
+            shown = f"'{field}'" if field != "its fields" else field
+            self.report(
+                first,
+                f"{_what(call)} read ({shown}) without checking errcode; WeCom reports errors "
+                f"(40014, 42001, 95xxx) as HTTP 200 — test errcode == 0 first",
+            )
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        value = node.value
+        if isinstance(value, cst.Await):
+            value = value.expression
+        if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and value.func.attr.value == "raise_for_status":
+            inner = value.func.value
+            value = inner.expression if isinstance(inner, cst.Await) else inner
+        call = self.context.calls.calls.get(value) if isinstance(value, cst.Call) else None
+        if call is None or call.checked or call.method != "POST":
+            return
+        self.report(
+            value,
+            f"result of {call.endpoint or 'a WeCom POST'} is dropped; WeCom answers failures "
+            f"(40014, 95001, 95002 …) with HTTP 200 and an errcode — read the response and test errcode",
+        )

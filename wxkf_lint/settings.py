@@ -1,0 +1,46 @@
+"""The resolved settings of one run, whatever they came from (pyproject.toml, CLI flags, flake8 options)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+
+DEFAULT_EXCLUDES: Tuple[str, ...] = (
+    ".git",
+    ".hg",
+    ".venv",
+    "venv",
+    ".tox",
+    ".nox",
+    "build",
+    "dist",
+    "node_modules",
+    "__pycache__",
+    ".mypy_cache",
+    ".ruff_cache",
+)
+
+
+@dataclass
+class Settings:
+    """Everything that changes what a run reports.  Defaults are SPEC §4's."""
+
+    select: Optional[List[str]] = None
+    ignore: List[str] = field(default_factory=list)
+    extend_select: List[str] = field(default_factory=list)
+    extend_ignore: List[str] = field(default_factory=list)
+    per_file_ignores: Dict[str, List[str]] = field(default_factory=dict)
+    exclude: Optional[List[str]] = None
+    extend_exclude: List[str] = field(default_factory=list)
+    max_retries: int = 3
+    wrappers: List[str] = field(default_factory=list)
+    #: the pyproject.toml the settings were read from, if any
+    config_path: Optional[Path] = None
+    #: the folder that relative globs (exclude, per-file-ignores) are matched from
+    root: Path = field(default_factory=Path.cwd)
+
+    @property
+    def excludes(self) -> List[str]:
+        base = list(DEFAULT_EXCLUDES) if self.exclude is None else list(self.exclude)
+        return base + list(self.extend_exclude)
