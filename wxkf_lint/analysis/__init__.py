@@ -44,3 +44,25 @@ class FileContext:
     def usage(self) -> UsageAnalysis:
         """How each response family is used (fields, checks, delegation); built on first use."""
         return UsageAnalysis(self.index, self.responses)
+
+    # Analyses that only some rules read are imported and built on first use.
+    @cached_property
+    def retries(self):  # -> wxkf_lint.analysis.retries.RetryAnalysis
+        """Every place a WeCom request is re-sent (loops, recursion, tenacity/backoff, urllib3 Retry)."""
+        from wxkf_lint.analysis.retries import RetryAnalysis
+
+        return RetryAnalysis(self)
+
+    @cached_property
+    def tokens(self):  # -> wxkf_lint.analysis.tokens.TokenAnalysis
+        """Where access tokens and secrets come from, are stored, used and renewed."""
+        from wxkf_lint.analysis.tokens import TokenAnalysis
+
+        return TokenAnalysis(self)
+
+    @cached_property
+    def bodies(self):  # -> wxkf_lint.analysis.bodies.BodyAnalysis
+        """The request bodies WeCom calls send, followed through local names."""
+        from wxkf_lint.analysis.bodies import BodyAnalysis
+
+        return BodyAnalysis(self)

@@ -1,0 +1,31 @@
+"""Every rule has a page; every bad example on it yields the rule's code, every good example nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import lint
+from tests.rulebook_cases import RULES_DIR, page_cases
+from wxkf_lint.rulebook import sections
+from wxkf_lint.rules import ALL_RULES
+
+REQUIRED_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety")
+
+
+@pytest.mark.parametrize("rule", ALL_RULES, ids=lambda rule: rule.code)
+def test_every_rule_has_a_complete_page(rule):
+    page = RULES_DIR / f"{rule.code}.md"
+    assert page.is_file(), f"missing rule page {page}"
+    text = page.read_text(encoding="utf-8")
+    assert text.startswith(f"# {rule.code} {rule.name}\n")
+    missing = [name for name in REQUIRED_SECTIONS if name not in sections(text)]
+    assert not missing, f"{page.name} lacks sections {missing}"
+
+
+@pytest.mark.parametrize("code,kind,source,number", page_cases(), ids=lambda v: v if isinstance(v, str) and len(v) < 10 else None)
+def test_page_examples(code, kind, source, number):
+    findings = lint(source, extend_select=[code])
+    if kind == "bad":
+        assert code in [f.code for f in findings], f"{code} bad example #{number} yields no {code}: {findings}"
+    else:
+        assert findings == [], f"{code} good example #{number} yields findings: {findings}"

@@ -1,0 +1,137 @@
+"""The ``wxkf-lint`` command: parse options, load settings, find files, lint, report.  No rule logic.
+
+Exit codes (SPEC §3): 0 no findings, 1 findings, 2 usage/configuration error, unreadable path or an
+internal error.  Every error is one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import List, Optional, Sequence
+
+from wxkf_lint import __version__, codes
+from wxkf_lint.config import ConfigError, apply_overrides, load_settings
+from wxkf_lint.discovery import DiscoveryError, iter_files
+from wxkf_lint.engine import Linter
+from wxkf_lint.findings import Finding
+from wxkf_lint.reporters import REPORTERS, formats, statistics_report
+from wxkf_lint.rulebook import page_text
+from wxkf_lint.rules import ALL_RULES, RULES_BY_CODE
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A problem with how the command was called (exit 2)."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="wxkf-lint",
+        description="Find the recurring defects of Python code that calls the WeCom (企业微信) kf API.",
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to lint (default: .); - reads stdin")
+    selection = parser.add_argument_group("rule selection (comma-separated codes or prefixes, e.g. WXK2)")
+    selection.add_argument("--select", help="run only these rules (replaces the configured select)")
+    selection.add_argument("--ignore", help="skip these rules (replaces the configured ignore)")
+    selection.add_argument("--extend-select", help="also run these rules (opt-in rules need their full code)")
+    selection.add_argument("--extend-ignore", help="also skip these rules")
+    config = parser.add_argument_group("configuration")
+    config.add_argument("--config", metavar="FILE", help="read [tool.wxkf-lint] from this pyproject.toml")
+    config.add_argument("--isolated", action="store_true", help="ignore every configuration file")
+    config.add_argument("--stdin-filename", metavar="PATH", help="the name of the file read from stdin (-)")
+    output = parser.add_argument_group("output")
+    output.add_argument("--format", choices=formats(), default="text", help="report format (default: text)")
+    output.add_argument("--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    output.add_argument("--statistics", action="store_true", help="print a count per code")
+    output.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    info = parser.add_argument_group("information")
+    info.add_argument("--list-rules", action="store_true", help="print every rule and exit")
+    info.add_argument("--explain", metavar="CODE", help="print one rule's page and exit")
+    info.add_argument("--version", action="version", version=f"wxkf-lint {__version__}")
+    return parser
+
+
+def list_rules() -> str:
+    rows = [f"{'code':<8}{'name':<32}{'default':<9}summary"]
+    for rule in ALL_RULES:
+        rows.append(f"{rule.code:<8}{rule.name:<32}{'yes' if rule.default else 'opt-in':<9}{rule.summary}")
+    return "\n".join(rows) + "\n"
+
+
+def explain(code: str) -> str:
+    code = code.strip().upper()
+    rule = RULES_BY_CODE.get(code)
+    if rule is None:
+        raise UsageError(f"--explain: unknown rule code {code!r} (see --list-rules)")
+    page = page_text(code)
+    if page is None:
+        return f"{rule.code} {rule.name}\n\n{rule.summary}\n\n{(rule.__doc__ or '').strip()}\n"
+    return page if page.endswith("\n") else page + "\n"
+
+
+def lint(args: argparse.Namespace) -> List[Finding]:
+    settings = load_settings(Path(args.config) if args.config else None, args.isolated, Path.cwd())
+    settings = apply_overrides(
+        settings,
+        select=args.select,
+        ignore=args.ignore,
+        extend_select=args.extend_select,
+        extend_ignore=args.extend_ignore,
+    )
+    linter = Linter.from_settings(settings)
+    findings: List[Finding] = []
+    for path in iter_files(args.paths or ["."], settings):
+        if path == "-":
+            findings.extend(linter.lint_bytes(sys.stdin.buffer.read(), args.stdin_filename or "-"))
+        else:
+            findings.extend(linter.lint_path(path))
+    return findings
+
+
+def write_report(text: str, output: Optional[str]) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as error:
+        raise UsageError(f"--output: cannot write {output}: {error.strerror or error}") from None
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = build_parser().parse_args(argv)
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
+    try:
+        if args.list_rules:
+            write_report(list_rules(), args.output)
+            return EXIT_CLEAN
+        if args.explain:
+            write_report(explain(args.explain), args.output)
+            return EXIT_CLEAN
+        findings = lint(args)
+        report = REPORTERS[args.format](findings)
+        if args.statistics:
+            report += statistics_report(findings) if args.format == "text" else ""
+        write_report(report, args.output)
+        if args.statistics and args.format != "text":
+            sys.stderr.write(statistics_report(findings))
+    except (ConfigError, DiscoveryError, UsageError) as error:
+        sys.stderr.write(f"wxkf-lint: error: {error}\n")
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        sys.stderr.write("wxkf-lint: interrupted\n")
+        return EXIT_ERROR
+    if any(finding.code == codes.INTERNAL_ERROR for finding in findings):
+        return EXIT_ERROR
+    if findings and not args.exit_zero:
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
