@@ -16,9 +16,10 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from wxkf_lint import codes
 from wxkf_lint.analysis import FileContext
+from wxkf_lint.dispatch import run_rules
 from wxkf_lint.findings import Finding, Fix
 from wxkf_lint.noqa import is_suppressed, noqa_lines
-from wxkf_lint.prefilter import compile_markers
+from wxkf_lint.prefilter import compile_byte_markers, compile_markers
 from wxkf_lint.rules.base import LintRule, Report
 from wxkf_lint.selection import enabled_rules, ignored_for_path, is_ignored
 from wxkf_lint.settings import Settings
@@ -32,10 +33,12 @@ class Linter:
     settings: Settings
     rules: Sequence[Type[LintRule]]
     markers: Pattern[str]
+    byte_markers: Pattern[bytes]
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Linter":
-        return cls(settings, enabled_rules(settings), compile_markers(settings.wrappers))
+        wrappers = settings.wrappers
+        return cls(settings, enabled_rules(settings), compile_markers(wrappers), compile_byte_markers(wrappers))
 
     def lint_path(self, path: str) -> List[Finding]:
         try:
@@ -46,6 +49,8 @@ class Linter:
         return self.lint_bytes(data, path)
 
     def lint_bytes(self, data: bytes, path: str) -> List[Finding]:
+        if not self.rules or not self.byte_markers.search(data):
+            return []
         try:
             source = decode(data)
         except DecodeError as error:
@@ -74,7 +79,7 @@ class Linter:
     def _check(self, module: cst.Module, path: str) -> List[Finding]:
         context = FileContext(module, self.settings, path)
         visitors = [rule(context) for rule in self.rules]
-        cst.visit_batched(module, visitors)
+        run_rules(module, context.index, visitors)
         reports = [report for visitor in visitors for report in visitor.reports]
         if not reports:
             return []

@@ -28,9 +28,7 @@ class FileContext:
         self.module = module
         self.settings = settings
         self.path = path
-        self.index = SyntaxIndex()
-        module.visit(self.index)
-        self.index.collect_bindings()
+        self.index = SyntaxIndex(module)
         self.wechatpy = WechatpyUsage(self.index)
         self.calls = CallAnalysis(self.index, self.wechatpy, settings.wrappers)
         self.responses = ResponseAnalysis(self.index, self.calls, self.wechatpy)

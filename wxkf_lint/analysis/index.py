@@ -1,11 +1,13 @@
 """One walk over the tree that every analysis reads: parents, source order, nodes by type, bindings.
 
 LibCST's ``ParentNodeProvider`` and ``ScopeProvider`` would give the same facts, but measured on small kf
-files they cost 6–10× the parse; this visitor records only what the analyses use, in a single pass.
+files they cost 6–10× the parse; this walk records only what the analyses and the rules use, in one pass,
+and the rules are then dispatched from its node lists (:mod:`wxkf_lint.dispatch`) instead of walking again.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import DefaultDict, Dict, Iterator, List, Optional, Tuple, Type, TypeVar
@@ -16,25 +18,6 @@ N = TypeVar("N", bound=cst.CSTNode)
 
 #: Nodes that open a new scope for local names.
 SCOPE_TYPES = (cst.Module, cst.FunctionDef, cst.Lambda, cst.ClassDef)
-#: Node types never looked up by any analysis; not indexed to keep the index small.
-_UNINDEXED = (
-    cst.SimpleWhitespace,
-    cst.ParenthesizedWhitespace,
-    cst.TrailingWhitespace,
-    cst.EmptyLine,
-    cst.Newline,
-    cst.Comment,
-    cst.LeftParen,
-    cst.RightParen,
-    cst.LeftSquareBracket,
-    cst.RightSquareBracket,
-    cst.LeftCurlyBrace,
-    cst.RightCurlyBrace,
-    cst.Comma,
-    cst.Dot,
-    cst.Colon,
-    cst.AssignEqual,
-)
 
 
 @dataclass(frozen=True)
@@ -47,30 +30,76 @@ class Binding:
     node: cst.CSTNode
 
 
-class SyntaxIndex(cst.CSTVisitor):
-    """Walks a module once and answers structural questions without walking again."""
+def _is_syntax_field(name: str) -> bool:
+    return not name.startswith(_SKIPPED_FIELD_PREFIXES) and name not in _SKIPPED_FIELDS
 
-    def __init__(self) -> None:
-        super().__init__()
+
+#: Fields that hold only whitespace, punctuation or flags: never descended into.
+_SKIPPED_FIELD_PREFIXES = ("whitespace", "lpar", "rpar", "lbrace", "rbrace", "lbracket", "rbracket")
+_SKIPPED_FIELDS = frozenset(
+    {
+        "leading_lines", "lines_after_decorators", "comma", "semicolon", "colon", "first_colon", "second_colon",
+        "dot", "equal", "header", "footer", "trailing_whitespace", "empty_lines", "newline", "indent", "comment",
+        "star", "trailing_comma", "posonly_ind", "separator", "asynchronous", "default_indent", "default_newline",
+        "encoding", "has_trailing_newline", "relative", "conversion",
+    }
+)
+#: Dataclass field order is source order except for these nodes.
+_SOURCE_ORDER = {
+    cst.FunctionDef: ("decorators", "name", "type_parameters", "params", "returns", "body"),
+    cst.ClassDef: ("decorators", "name", "type_parameters", "bases", "keywords", "body"),
+    cst.IfExp: ("body", "test", "orelse"),
+    cst.ExceptHandler: ("type", "name", "body"),
+    cst.ExceptStarHandler: ("type", "name", "body"),
+}
+_FIELDS: Dict[type, Tuple[str, ...]] = {}
+
+
+def _child_fields(kind: type) -> Tuple[str, ...]:
+    found = _FIELDS.get(kind)
+    if found is None:
+        names = [f.name for f in dataclasses.fields(kind) if _is_syntax_field(f.name)]
+        preferred = [name for name in _SOURCE_ORDER.get(kind, ()) if name in names]
+        found = _FIELDS[kind] = tuple(preferred + [name for name in names if name not in preferred])
+    return found
+
+
+class SyntaxIndex:
+    """Walks a module once and answers structural questions without walking again.
+
+    The walk reads the nodes' dataclass fields directly instead of going through LibCST's visitor
+    protocol, and skips whitespace and punctuation: measured on a 5,800-line file it takes 0.09 s where a
+    no-op ``CSTVisitor`` takes 0.28 s and the parse 0.36 s.
+    """
+
+    def __init__(self, module: cst.Module) -> None:
         self.parent: Dict[cst.CSTNode, cst.CSTNode] = {}
         self.order: Dict[cst.CSTNode, int] = {}
         self.by_type: DefaultDict[type, List[cst.CSTNode]] = defaultdict(list)
         #: (scope, name) → bindings in source order; ``self.x = …`` is recorded under (class, "self.x")
         self.bindings: DefaultDict[Tuple[cst.CSTNode, str], List[Binding]] = defaultdict(list)
-        self._stack: List[cst.CSTNode] = []
+        self._walk(module)
+        self.collect_bindings()
 
-    # -- the walk -------------------------------------------------------------------------------------
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if self._stack:
-            self.parent[node] = self._stack[-1]
-        self._stack.append(node)
-        if not isinstance(node, _UNINDEXED):
-            self.order[node] = len(self.order)
-            self.by_type[type(node)].append(node)
-        return True
-
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        self._stack.pop()
+    def _walk(self, module: cst.Module) -> None:
+        parent, order, by_type = self.parent, self.order, self.by_type
+        node_type = cst.CSTNode
+        stack: List[cst.CSTNode] = [module]
+        while stack:
+            node = stack.pop()
+            order[node] = len(order)
+            by_type[type(node)].append(node)
+            children: List[cst.CSTNode] = []
+            for name in _child_fields(type(node)):
+                value = getattr(node, name)
+                if isinstance(value, node_type):
+                    children.append(value)
+                elif isinstance(value, (list, tuple)):
+                    children.extend(item for item in value if isinstance(item, node_type))
+            for child in children:
+                parent[child] = node
+            children.reverse()
+            stack.extend(children)
 
     # -- queries --------------------------------------------------------------------------------------
     def nodes(self, kind: Type[N]) -> List[N]:
@@ -110,7 +139,7 @@ class SyntaxIndex(cst.CSTVisitor):
 
     # -- bindings -------------------------------------------------------------------------------------
     def collect_bindings(self) -> None:
-        """Record every simple binding; called once after the walk."""
+        """Record every simple binding, from the node lists of the walk."""
         for assign in self.nodes(cst.Assign):
             for target in assign.targets:
                 self._bind_target(target.target, assign.value, assign)
