@@ -101,7 +101,7 @@ def test_exit_zero(tmp_path):
 def test_select_and_ignore(tmp_path):
     write(tmp_path / "kf.py", DEFECTIVE)
     assert run_wxkf(["--ignore", "WXK101", "kf.py"], cwd=tmp_path).returncode == 0
-    assert run_wxkf(["--select", "WXK2", "kf.py"], cwd=tmp_path).returncode == 0
+    assert run_wxkf(["--select", "WXK102", "kf.py"], cwd=tmp_path).returncode == 0
     assert run_wxkf(["--select", "WXK1", "kf.py"], cwd=tmp_path).returncode == 1
     assert run_wxkf(["--extend-ignore", "WXK1", "kf.py"], cwd=tmp_path).returncode == 0
 

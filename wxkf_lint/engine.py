@@ -64,8 +64,7 @@ class Linter:
         try:
             module = cst.parse_module(text)
         except cst.ParserSyntaxError as error:
-            message = str(error.message).splitlines()[0] if error.message else "invalid syntax"
-            return [_engine_finding(path, codes.SYNTAX_ERROR, f"syntax error: {message}", error.editor_line, error.editor_column)]
+            return [_syntax_error(text, path, error)]
         except RecursionError:
             return [_engine_finding(path, codes.INTERNAL_ERROR, "internal error: file too deeply nested to parse")]
         try:
@@ -133,6 +132,24 @@ def _deduplicate(findings: List[Finding]) -> List[Finding]:
             seen.add(key)
             unique.append(finding)
     return unique
+
+
+def _syntax_error(text: str, path: str, error: cst.ParserSyntaxError) -> Finding:
+    """WXK001 where and as CPython (and so flake8's E999) reports it; LibCST's own position otherwise.
+
+    LibCST's parser reports the token where it gave up, often a line after the mistake; CPython's
+    compiler, run only on files that failed to parse, names the line and says what is wrong.
+    """
+    line, column = error.editor_line, error.editor_column
+    message = str(error.message).splitlines()[0] if error.message else "invalid syntax"
+    try:
+        compile(text, path, "exec", dont_inherit=True)
+    except SyntaxError as python_error:
+        line, column = python_error.lineno or line, python_error.offset or column
+        message = python_error.msg or message
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    return _engine_finding(path, codes.SYNTAX_ERROR, f"syntax error: {message}", line, max(column, 1))
 
 
 def _engine_finding(path: str, code: str, message: str, line: int = 1, column: int = 1) -> Finding:
