@@ -41,6 +41,9 @@ CODE_MEANINGS: Dict[int, str] = {
 #: Codes a retry cannot change (only -1 and, later, 45009 are transient; 40014/42001 need a refresh first).
 TRANSIENT_CODES: FrozenSet[int] = frozenset({-1, 45009})
 TOKEN_CODES: FrozenSet[int] = frozenset({40014, 42001})
+#: Codes after which refetching the token and repeating the request once is the reference behaviour
+#: (wechatpy ``client/base.py`` refetches on 40001/40014/42001; 41001 is an empty token).
+REFRESH_CODES: FrozenSet[int] = frozenset({40001, 40014, 41001, 42001})
 
 #: The 95xxx (and other kf-specific) codes each kf endpoint can return, from domain.md's endpoint table.
 KF_ENDPOINT_CODES: Dict[str, Tuple[int, ...]] = {

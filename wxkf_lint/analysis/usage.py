@@ -152,6 +152,7 @@ class UsageAnalysis:
         if call is not None and call.checked:
             return True
         usage = self.families.get(family)
-        if usage is not None and (usage.delegated or usage.membership_guard):
+        if usage is not None and (usage.delegated or usage.membership_guard or usage.guarded_uses):
+            # a presence test of one field (``if token is None: raise``) guards the whole answer
             return True
         return bool(self.responses.reads_of_family(family))

@@ -1,0 +1,620 @@
+"""Every place a file re-sends a WeCom request because of a failure, with its bound, wait and trigger.
+
+Shapes: loops (``while True``, ``while <errcode test>``, ``while attempt < n``, ``for _ in range(n)``,
+``itertools.count()``), recursion (a function that calls itself after a failed WeCom call), decorators
+(tenacity ``@retry``, backoff ``@backoff.on_exception``/``on_predicate``) and transport retries (urllib3
+``Retry(total=n)``).  A loop is a retry only when a *failure* brings it round again while success leaves it:
+the codes that reach the next iteration are worked out by following the loop body's branches
+(:class:`_Flow`), so paging on ``has_more``, polling daemons and loops over recipients are not retries.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, FrozenSet, List, Optional, Sequence, Set, Tuple, Union
+
+import libcst as cst
+
+from wxkf_lint.analysis.codesets import OTHER, Codes, CodeTests, int_set
+from wxkf_lint.analysis.syntax import callee_name, dotted_name, int_literal, keyword_arg, names_in, positional_args
+from wxkf_lint.kf_tables import REFRESH_CODES, TRANSIENT_CODES
+
+if TYPE_CHECKING:
+    from wxkf_lint.analysis import FileContext
+
+#: A bound that exists but cannot be read here (a setting, a parameter).
+UNKNOWN_BOUND = "unknown"
+Bound = Union[None, int, str]
+
+_NETWORK_EXCEPTIONS = re.compile(
+    r"RequestException|ConnectionError|ConnectTimeout|ReadTimeout|Timeout|TimeoutError|HTTPError|ClientError|"
+    r"TransportError|NetworkError|OSError|IOError|socket\.|URLError|ProtocolError|ServerDisconnected|ClientConnectorError"
+)
+_BROAD_EXCEPTIONS = {"Exception", "BaseException"}
+_COUNTER_NAME = re.compile(r"retr|attempt|tries|try_|times|count|depth|left|remaining|^n$|^i$|^_?k$", re.I)
+_WAIT_CALL = re.compile(r"sleep|^wait$|backoff|delay", re.I)
+_REFRESH = re.compile(r"token|refresh|renew", re.I)
+_INVALIDATE = re.compile(r"delete|pop|clear|invalidate|expire|reset|remove", re.I)
+_STOP_BLOCKS = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
+
+
+@dataclass
+class RetrySite:
+    """One retry: where to report it and what the rules need to judge it."""
+
+    anchor: cst.CSTNode
+    shape: str
+    #: attempts allowed (int), None for no bound, UNKNOWN_BOUND when bounded by something not visible
+    attempts: Bound
+    waits: bool
+    #: errcodes that lead to another attempt (OTHER = any code not named)
+    codes: Codes = frozenset()
+    #: the exception names a retry catches, "*" for any; errcode-raising exceptions are folded into ``codes``
+    exceptions: FrozenSet[str] = frozenset()
+    refreshes_token: bool = False
+    endpoint: Optional[str] = None
+    #: how ``attempts`` is counted: "attempts" (range(n), stop_after_attempt(n)) or "retries" (Retry(total=n))
+    bound_kind: str = "attempts"
+
+    @property
+    def retries(self) -> Optional[int]:
+        if not isinstance(self.attempts, int):
+            return None
+        return self.attempts if self.bound_kind == "retries" else max(self.attempts - 1, 0)
+
+    @property
+    def permanent_codes(self) -> Codes:
+        """The trigger codes a retry cannot change (-1 and 45009 are transient; 40014/42001 after a refresh)."""
+        allowed = set(TRANSIENT_CODES) | {0}
+        if self.refreshes_token:
+            allowed |= set(REFRESH_CODES)
+        return frozenset(code for code in self.codes if code not in allowed)
+
+
+@dataclass
+class _Paths:
+    """Codes leaving a block by falling through, by ``continue``, and by ``raise``."""
+
+    fall: Set[int] = field(default_factory=set)
+    cont: Set[int] = field(default_factory=set)
+    raised: Set[int] = field(default_factory=set)
+    #: exception names caught by handlers that let the loop go round again
+    caught: Set[str] = field(default_factory=set)
+
+
+class RetryAnalysis:
+    def __init__(self, context: "FileContext") -> None:
+        self.context = context
+        self.index = context.index
+        self.sites: List[RetrySite] = []
+        if not context.calls.calls and not context.calls.wrappers:
+            return
+        self.tests = CodeTests(self.index, context.responses)
+        self.universe = frozenset(self.tests.universe)
+        self._sending_names = {f.name.value for f in context.calls.wrappers}
+        self._find_loops()
+        self._find_recursion()
+        self._find_decorators()
+        self._find_transport_retries()
+
+    # -- what sends ----------------------------------------------------------------------------------
+    def _sends(self, call: cst.Call) -> bool:
+        return call in self.context.calls.calls or callee_name(call) in self._sending_names
+
+    def _inside(self, node: cst.CSTNode, container: cst.CSTNode) -> bool:
+        for ancestor in self.index.ancestors(node):
+            if ancestor is container:
+                return True
+            if isinstance(ancestor, _STOP_BLOCKS):
+                return False
+        return False
+
+    def _owner_loop(self, node: cst.CSTNode) -> Optional[cst.CSTNode]:
+        for ancestor in self.index.ancestors(node):
+            if isinstance(ancestor, (cst.For, cst.While)):
+                return ancestor
+            if isinstance(ancestor, _STOP_BLOCKS):
+                return None
+        return None
+
+    def _endpoint_in(self, container: cst.CSTNode) -> Optional[str]:
+        for call in self.context.calls.calls.values():
+            if call.endpoint and self._inside(call.node, container):
+                return call.endpoint
+        return None
+
+    def _checked_sender_in(self, container: cst.CSTNode) -> bool:
+        """A call in ``container`` that raises on any non-zero errcode (wechatpy, a checking wrapper)."""
+        checking = {f.name.value for f in self.context.calls.checking_functions}
+        for call in self.index.nodes(cst.Call):
+            if not self._inside(call, container):
+                continue
+            found = self.context.calls.calls.get(call)
+            if (found is not None and found.checked) or callee_name(call) in checking & self._sending_names:
+                return True
+        return False
+
+    # -- loops ---------------------------------------------------------------------------------------
+    def _find_loops(self) -> None:
+        loops = []
+        for call in self.index.nodes(cst.Call):
+            if self._sends(call):
+                loop = self._owner_loop(call)
+                if loop is not None and loop not in loops:
+                    loops.append(loop)
+        for loop in loops:
+            site = self._loop_site(loop)
+            if site is not None:
+                self.sites.append(site)
+
+    def _loop_site(self, loop: Union[cst.For, cst.While]) -> Optional[RetrySite]:
+        attempts: Bound
+        if isinstance(loop, cst.For):
+            attempts = self._for_bound(loop)
+            if attempts is False:  # iterating over data (recipients, pages): not a retry
+                return None
+        else:
+            attempts = None
+        paths = self._flow(list(loop.body.body), set(self.universe), loop)
+        repeating = paths.fall | paths.cont
+        if isinstance(loop, cst.While):
+            predicate = self.tests.predicate(loop.test)
+            if predicate is not None:
+                repeating = set(self.tests.codes_where(predicate, self.universe))
+        if 0 in repeating:
+            return None  # success comes round again: paging, polling or a work loop, not a retry
+        if not repeating and not paths.caught:
+            return None
+        if isinstance(loop, cst.While):
+            attempts = self._while_bound(loop)
+        elif attempts is None:
+            attempts = self._counter_bound(loop)
+        return RetrySite(
+            anchor=loop,
+            shape="loop",
+            attempts=attempts,
+            waits=self._waits_in(loop),
+            codes=frozenset(repeating),
+            exceptions=frozenset(paths.caught),
+            refreshes_token=self._refreshes_in(loop),
+            endpoint=self._endpoint_in(loop),
+        )
+
+    def _for_bound(self, loop: cst.For) -> Union[Bound, bool]:
+        iterator = loop.iter
+        if isinstance(iterator, cst.Call):
+            name = dotted_name(iterator.func)
+            if name in ("range", "xrange"):
+                args = positional_args(iterator)
+                if len(args) == 1:
+                    return self._int_value(args[0])
+                if len(args) >= 2:
+                    start, stop = self._int_value(args[0]), self._int_value(args[1])
+                    if isinstance(start, int) and isinstance(stop, int):
+                        return max(stop - start, 0)
+                    return UNKNOWN_BOUND
+                return UNKNOWN_BOUND
+            if name in ("itertools.count", "count"):
+                return None
+            if name in ("itertools.repeat", "repeat") and len(iterator.args) == 1:
+                return None
+        return False
+
+    def _int_value(self, node: cst.CSTNode) -> Bound:
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, (cst.Add, cst.Subtract)):
+            left, right = self._int_value(node.left), self._int_value(node.right)
+            if isinstance(left, int) and isinstance(right, int):
+                return left + right if isinstance(node.operator, cst.Add) else left - right
+            return UNKNOWN_BOUND
+        values = int_set(node, self.index)
+        if values is not None and len(values) == 1:
+            return next(iter(values))
+        return UNKNOWN_BOUND
+
+    def _while_bound(self, loop: cst.While) -> Bound:
+        bound = self._bound_in_test(loop.test)
+        return bound if bound is not None else self._counter_bound(loop)
+
+    def _bound_in_test(self, test: cst.CSTNode) -> Bound:
+        """``attempt < 5``, ``retries > 0``, ``tries <= MAX`` in a loop condition (also inside ``and``)."""
+        if isinstance(test, cst.BooleanOperation):
+            if isinstance(test.operator, cst.And):
+                left = self._bound_in_test(test.left)
+                return left if left is not None else self._bound_in_test(test.right)
+            return None
+        if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+            target = test.comparisons[0]
+            left, right = test.left, target.comparator
+            if self.context.responses.errcode_of(left) is not None or self.context.responses.errcode_of(right) is not None:
+                return None
+            counter = left if isinstance(left, (cst.Name, cst.Attribute)) else None
+            if counter is None:
+                return None
+            limit = self._int_value(right)
+            if isinstance(target.operator, cst.LessThan):
+                return limit
+            if isinstance(target.operator, cst.LessThanEqual):
+                return limit + 1 if isinstance(limit, int) else limit
+            if isinstance(target.operator, (cst.GreaterThan, cst.GreaterThanEqual, cst.NotEqual)):
+                start = self._initial_value(counter)
+                if isinstance(start, int) and isinstance(limit, int):
+                    return max(start - limit + (1 if isinstance(target.operator, cst.GreaterThanEqual) else 0), 0)
+                return UNKNOWN_BOUND
+        return None
+
+    def _initial_value(self, counter: cst.CSTNode) -> Bound:
+        if isinstance(counter, cst.Name):
+            binding = self.index.lookup(counter.value, counter)
+            if binding is not None and isinstance(binding.value, cst.BaseExpression):
+                return self._int_value(binding.value)
+        return UNKNOWN_BOUND
+
+    def _counter_bound(self, loop: cst.CSTNode) -> Bound:
+        """A counter tested inside the loop body with an exit: ``if attempt >= 5: raise``."""
+        for node in self.index.nodes(cst.If):
+            if self._owner_loop(node) is not loop or self.tests.predicate(node.test) is not None:
+                continue
+            if not self._block_exits(node.body):
+                continue
+            for comparison in ([node.test] if isinstance(node.test, cst.Comparison) else []):
+                if len(comparison.comparisons) != 1:
+                    continue
+                target = comparison.comparisons[0]
+                counter = comparison.left
+                if isinstance(counter, (cst.Name, cst.Attribute)) and _COUNTER_NAME.search(dotted_name(counter) or ""):
+                    limit = self._int_value(target.comparator)
+                    if isinstance(target.operator, cst.GreaterThanEqual):
+                        return limit
+                    if isinstance(target.operator, (cst.GreaterThan, cst.Equal)):
+                        return limit + 1 if isinstance(limit, int) else limit
+                    return UNKNOWN_BOUND
+        return None
+
+    def _block_exits(self, block: cst.BaseSuite) -> bool:
+        statements = block.body if isinstance(block, cst.IndentedBlock) else [block]
+        for statement in statements:
+            for small in getattr(statement, "body", []) if isinstance(statement, cst.SimpleStatementLine) else []:
+                if isinstance(small, (cst.Break, cst.Return, cst.Raise)):
+                    return True
+        if isinstance(block, cst.SimpleStatementSuite):
+            return any(isinstance(small, (cst.Break, cst.Return, cst.Raise)) for small in block.body)
+        return False
+
+    def _waits_in(self, container: cst.CSTNode) -> bool:
+        for call in self.index.nodes(cst.Call):
+            if _WAIT_CALL.search(callee_name(call)) and self._inside(call, container):
+                return True
+        return False
+
+    def _refreshes_in(self, container: cst.CSTNode) -> bool:
+        """A token refresh: ``refresh_token()``, ``self._cache.delete(self._token_key)``, ``self.token = None``."""
+        for call in self.index.nodes(cst.Call):
+            if call in self.context.calls.calls or not self._inside(call, container):
+                continue
+            name = callee_name(call)
+            if _REFRESH.search(name) or (_INVALIDATE.search(name) and any(_REFRESH.search(n) for n in names_in(call))):
+                return True
+        for assign in self.index.nodes(cst.Assign):
+            if any(_REFRESH.search(dotted_name(t.target) or "") for t in assign.targets) and self._inside(assign, container):
+                return True
+        return False
+
+    # -- following the branches of a loop body --------------------------------------------------------
+    def _flow(self, statements: Sequence[cst.CSTNode], codes: Set[int], loop: cst.CSTNode) -> _Paths:
+        """Which codes fall out of ``statements``, which ``continue``, which ``raise``."""
+        paths = _Paths()
+        current = set(codes)
+        for statement in statements:
+            if not current:
+                break
+            if isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    if isinstance(small, cst.Continue):
+                        paths.cont |= current
+                        current = set()
+                    elif isinstance(small, (cst.Break, cst.Return)):
+                        current = set()
+                    elif isinstance(small, cst.Raise):
+                        paths.raised |= current
+                        current = set()
+            elif isinstance(statement, cst.If):
+                current = self._flow_if(statement, current, loop, paths)
+            elif isinstance(statement, cst.Try):
+                current = self._flow_try(statement, current, loop, paths)
+            elif isinstance(statement, cst.With):
+                inner = self._flow(list(statement.body.body), current, loop)
+                paths.cont |= inner.cont
+                paths.raised |= inner.raised
+                paths.caught |= inner.caught
+                current = inner.fall
+        paths.fall |= current
+        return paths
+
+    def _flow_if(self, node: cst.If, codes: Set[int], loop: cst.CSTNode, paths: _Paths) -> Set[int]:
+        out: Set[int] = set()
+        remaining = set(codes)
+        branch: Optional[Union[cst.If, cst.Else]] = node
+        while isinstance(branch, cst.If):
+            predicate = self.tests.predicate(branch.test)
+            if predicate is None:
+                taken, skipped = set(remaining), set(remaining)
+            else:
+                taken = set(self.tests.codes_where(predicate, remaining))
+                skipped = set(self.tests.codes_where_not(predicate, remaining))
+            inner = self._flow(self._statements(branch.body), taken, loop)
+            out |= inner.fall
+            paths.cont |= inner.cont
+            paths.raised |= inner.raised
+            paths.caught |= inner.caught
+            remaining = skipped
+            branch = branch.orelse
+        if isinstance(branch, cst.Else):
+            inner = self._flow(self._statements(branch.body), remaining, loop)
+            out |= inner.fall
+            paths.cont |= inner.cont
+            paths.raised |= inner.raised
+            paths.caught |= inner.caught
+            remaining = set()
+        return out | remaining
+
+    def _flow_try(self, node: cst.Try, codes: Set[int], loop: cst.CSTNode, paths: _Paths) -> Set[int]:
+        body = self._flow(self._statements(node.body), codes, loop)
+        paths.cont |= body.cont
+        out = set(body.fall)
+        sends = any(self._sends(call) and self._inside(call, node.body) for call in self.index.nodes(cst.Call))
+        for handler in node.handlers:
+            names = self._handler_names(handler)
+            broad = "*" in names or bool(names & _BROAD_EXCEPTIONS)
+            errcode_exception = broad or any(self.context.wechatpy.is_exception_class(n) for n in self._handler_types(handler))
+            incoming: Set[int] = set()
+            if errcode_exception:
+                incoming |= body.raised
+                if self._checked_sender_in(node.body):
+                    incoming |= set(self.universe) - {0}
+            elif body.raised and self._raises_named(node.body, names):
+                incoming |= body.raised
+            handler_paths = self._flow(self._statements(handler.body), incoming | {OTHER}, loop)
+            again = (handler_paths.fall | handler_paths.cont) & incoming
+            paths.cont |= again
+            if sends and (handler_paths.fall or handler_paths.cont):
+                network = {n for n in names if _NETWORK_EXCEPTIONS.search(n)}
+                if network or broad:
+                    paths.caught |= (network or {"*"})
+            paths.raised |= handler_paths.raised & incoming
+        if node.orelse is not None:
+            inner = self._flow(self._statements(node.orelse.body), out, loop)
+            paths.cont |= inner.cont
+            paths.raised |= inner.raised
+            out = inner.fall
+        return out
+
+    def _raises_named(self, block: cst.CSTNode, names: Set[str]) -> bool:
+        for raise_node in self.index.nodes(cst.Raise):
+            if raise_node.exc is not None and self._inside(raise_node, block):
+                if set(names_in(raise_node.exc)) & names:
+                    return True
+        return False
+
+    @staticmethod
+    def _handler_types(handler: cst.ExceptHandler) -> List[cst.CSTNode]:
+        if handler.type is None:
+            return []
+        if isinstance(handler.type, cst.Tuple):
+            return [element.value for element in handler.type.elements]
+        return [handler.type]
+
+    def _handler_names(self, handler: cst.ExceptHandler) -> Set[str]:
+        if handler.type is None:
+            return {"*"}
+        names = set()
+        for kind in self._handler_types(handler):
+            name = dotted_name(kind)
+            names.add(name.rsplit(".", 1)[-1] if name else "*")
+            if name:
+                names.add(name)
+        return names
+
+    @staticmethod
+    def _statements(block: cst.BaseSuite) -> List[cst.CSTNode]:
+        if isinstance(block, cst.IndentedBlock):
+            return list(block.body)
+        return [cst.SimpleStatementLine(body=list(block.body))] if isinstance(block, cst.SimpleStatementSuite) else []
+
+    # -- recursion ------------------------------------------------------------------------------------
+    def _find_recursion(self) -> None:
+        for function in self.index.nodes(cst.FunctionDef):
+            name = function.name.value
+            if name not in self._sending_names:
+                continue
+            for call in self.index.nodes(cst.Call):
+                if callee_name(call) != name or not self._inside(call, function):
+                    continue
+                func = call.func
+                if isinstance(func, cst.Attribute) and not (isinstance(func.value, cst.Name) and func.value.value in ("self", "cls")):
+                    continue
+                site = self._recursion_site(function, call)
+                if site is not None:
+                    self.sites.append(site)
+                    break
+
+    def _recursion_site(self, function: cst.FunctionDef, call: cst.Call) -> Optional[RetrySite]:
+        codes: Set[int] = set()
+        exceptions: Set[str] = set()
+        child: cst.CSTNode = call
+        for ancestor in self.index.ancestors(call):
+            if ancestor is function:
+                break
+            if isinstance(ancestor, cst.If):
+                predicate = self.tests.predicate(ancestor.test)
+                if predicate is not None:
+                    in_body = child is ancestor.body
+                    chosen = self.tests.codes_where(predicate, self.universe) if in_body else self.tests.codes_where_not(predicate, self.universe)
+                    codes = set(chosen) if not codes else codes & set(chosen)
+            elif isinstance(ancestor, cst.ExceptHandler):
+                names = self._handler_names(ancestor)
+                if "*" in names or names & _BROAD_EXCEPTIONS and self._checked_sender_in(function):
+                    codes |= set(self.universe) - {0}
+                exceptions |= {n for n in names if _NETWORK_EXCEPTIONS.search(n)} or ({"*"} if "*" in names or names & _BROAD_EXCEPTIONS else set())
+            child = ancestor
+        codes.discard(0)
+        if not codes and not exceptions:
+            return None
+        return RetrySite(
+            anchor=function,
+            shape="recursion",
+            attempts=self._recursion_bound(function, call),
+            waits=self._waits_in(function),
+            codes=frozenset(codes),
+            exceptions=frozenset(exceptions),
+            refreshes_token=self._refreshes_in(function),
+            endpoint=self._endpoint_in(function),
+        )
+
+    def _recursion_bound(self, function: cst.FunctionDef, call: cst.Call) -> Bound:
+        params = function.params.params + function.params.kwonly_params
+        counters = [p for p in params if _COUNTER_NAME.search(p.name.value) and p.name.value not in ("self", "cls")]
+        for param in counters:
+            name = param.name.value
+            passed = any(name in set(names_in(arg.value)) and not isinstance(arg.value, cst.Name) for arg in call.args)
+            passed = passed or any(arg.keyword is not None and arg.keyword.value == name for arg in call.args)
+            if not passed:
+                continue
+            default = int_literal(param.default) if param.default is not None else None
+            if default is not None and default > 0:
+                return default + 1
+            if isinstance(param.default, cst.Name) and param.default.value in ("False", "None"):
+                return 2  # a ``_retried=False`` flag: one more attempt
+            return UNKNOWN_BOUND
+        return None
+
+    # -- decorators -----------------------------------------------------------------------------------
+    def _find_decorators(self) -> None:
+        imports = self._imported_modules()
+        if not imports & {"tenacity", "backoff", "retrying"}:
+            return
+        for function in self.index.nodes(cst.FunctionDef):
+            if function.name.value not in self._sending_names and not any(self._inside(c, function) for c in self.context.calls.calls):
+                continue
+            for decorator in function.decorators:
+                site = self._decorator_site(function, decorator, imports)
+                if site is not None:
+                    self.sites.append(site)
+
+    def _imported_modules(self) -> Set[str]:
+        found = set()
+        for node in self.index.nodes(cst.Import):
+            for alias in node.names:
+                found.add(dotted_name(alias.name).split(".")[0])
+        for node in self.index.nodes(cst.ImportFrom):
+            if node.module is not None:
+                found.add(dotted_name(node.module).split(".")[0])
+        return found
+
+    def _decorator_site(self, function: cst.FunctionDef, decorator: cst.Decorator, imports: Set[str]) -> Optional[RetrySite]:
+        expression = decorator.decorator
+        call = expression if isinstance(expression, cst.Call) else None
+        name = dotted_name(call.func if call is not None else expression)
+        last = name.rsplit(".", 1)[-1]
+        raises_on_errcode = function in self.context.calls.checking_functions or self._checked_sender_in(function)
+        common = dict(anchor=decorator, refreshes_token=self._refreshes_in(function), endpoint=self._endpoint_in(function))
+        if last == "retry" and ("tenacity" in imports or "retrying" in imports):
+            if call is None:
+                return RetrySite(shape="tenacity", attempts=None, waits=False,
+                                 codes=self._exception_codes({"*"}, raises_on_errcode), exceptions=frozenset({"*"}), **common)
+            if "retrying" in imports and "tenacity" not in imports:
+                return self._retrying_site(call, raises_on_errcode, common)
+            stop = keyword_arg(call, "stop")
+            attempts: Bound = None
+            if stop is not None:
+                attempts = self._stop_attempts(stop.value)
+            waits = keyword_arg(call, "wait") is not None
+            exceptions, codes = self._tenacity_trigger(keyword_arg(call, "retry"), raises_on_errcode)
+            return RetrySite(shape="tenacity", attempts=attempts, waits=waits, codes=codes, exceptions=exceptions, **common)
+        if last in ("on_exception", "on_predicate") and "backoff" in imports and call is not None:
+            tries = keyword_arg(call, "max_tries")
+            max_time = keyword_arg(call, "max_time")
+            attempts = self._int_value(tries.value) if tries is not None else (UNKNOWN_BOUND if max_time is not None else None)
+            args = positional_args(call)
+            if last == "on_exception":
+                names = set()
+                if len(args) >= 2:
+                    for kind in ([e.value for e in args[1].elements] if isinstance(args[1], cst.Tuple) else [args[1]]):
+                        dotted = dotted_name(kind)
+                        names.add(dotted.rsplit(".", 1)[-1] if dotted else "*")
+                codes = self._exception_codes(names, raises_on_errcode)
+                exceptions = frozenset({n for n in names if _NETWORK_EXCEPTIONS.search(n)} or names)
+            else:
+                predicate = args[1] if len(args) >= 2 else (keyword_arg(call, "predicate").value if keyword_arg(call, "predicate") else None)
+                codes = self._lambda_codes(predicate)
+                exceptions = frozenset()
+            return RetrySite(shape="backoff", attempts=attempts, waits=True, codes=codes, exceptions=exceptions, **common)
+        return None
+
+    def _retrying_site(self, call: cst.Call, raises_on_errcode: bool, common: dict) -> RetrySite:
+        limit = keyword_arg(call, "stop_max_attempt_number")
+        delay = keyword_arg(call, "stop_max_delay")
+        attempts: Bound = self._int_value(limit.value) if limit is not None else (UNKNOWN_BOUND if delay is not None else None)
+        waits = any(keyword_arg(call, k) is not None for k in ("wait_fixed", "wait_random_min", "wait_random_max", "wait_exponential_multiplier", "wait_func"))
+        return RetrySite(shape="retrying", attempts=attempts, waits=waits, codes=self._exception_codes({"*"}, raises_on_errcode),
+                         exceptions=frozenset({"*"}), **common)
+
+    def _stop_attempts(self, node: cst.CSTNode) -> Bound:
+        if isinstance(node, cst.Call) and callee_name(node) == "stop_after_attempt" and node.args:
+            return self._int_value(node.args[0].value)
+        if isinstance(node, cst.BinaryOperation):
+            for side in (node.left, node.right):
+                found = self._stop_attempts(side)
+                if isinstance(found, int):
+                    return found
+            return UNKNOWN_BOUND
+        return UNKNOWN_BOUND
+
+    def _tenacity_trigger(self, retry: Optional[cst.Arg], raises_on_errcode: bool) -> Tuple[FrozenSet[str], Codes]:
+        if retry is None:
+            return frozenset({"*"}), self._exception_codes({"*"}, raises_on_errcode)
+        value = retry.value
+        if isinstance(value, cst.Call) and callee_name(value) == "retry_if_exception_type" and value.args:
+            kinds = value.args[0].value
+            names = set()
+            for kind in ([e.value for e in kinds.elements] if isinstance(kinds, cst.Tuple) else [kinds]):
+                dotted = dotted_name(kind)
+                names.add(dotted.rsplit(".", 1)[-1] if dotted else "*")
+            return frozenset(names), self._exception_codes(names, raises_on_errcode)
+        if isinstance(value, cst.Call) and callee_name(value) == "retry_if_result" and value.args:
+            return frozenset(), self._lambda_codes(value.args[0].value)
+        return frozenset(), frozenset()
+
+    def _exception_codes(self, names: Set[str], raises_on_errcode: bool) -> Codes:
+        broad = "*" in names or bool(names & _BROAD_EXCEPTIONS)
+        wechatpy = any(self.context.wechatpy.is_exception_class(cst.Name(n)) for n in names if n.isidentifier())
+        if (broad and raises_on_errcode) or wechatpy:
+            return frozenset(self.universe - {0})
+        return frozenset()
+
+    def _lambda_codes(self, predicate: Optional[cst.CSTNode]) -> Codes:
+        if isinstance(predicate, cst.Lambda):
+            body = predicate.body
+            test = self.tests.predicate(body)
+            if test is not None:
+                return frozenset(self.tests.codes_where(test, self.universe) - {0})
+        return frozenset()
+
+    # -- transport ------------------------------------------------------------------------------------
+    def _find_transport_retries(self) -> None:
+        if not any(call.kind == "http" for call in self.context.calls.calls.values()):
+            return
+        for call in self.index.nodes(cst.Call):
+            name = callee_name(call)
+            if name == "Retry":
+                total = keyword_arg(call, "total")
+                value = total.value if total is not None else (positional_args(call)[0] if positional_args(call) else None)
+                if value is None:
+                    continue
+                bound = self._int_value(value)
+                if isinstance(bound, int):
+                    self.sites.append(RetrySite(anchor=call, shape="transport", attempts=bound, waits=True, bound_kind="retries"))
+            elif name == "HTTPAdapter":
+                retries = keyword_arg(call, "max_retries")
+                if retries is not None and int_literal(retries.value) is not None:
+                    self.sites.append(RetrySite(anchor=call, shape="transport", attempts=int_literal(retries.value), waits=True, bound_kind="retries"))

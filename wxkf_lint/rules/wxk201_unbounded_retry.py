@@ -1,0 +1,27 @@
+"""WXK201 unbounded-retry: a WeCom request re-sent on failure with no limit on attempts.
+
+``-1`` (system busy) is worth at most 3 retries (domain.md); a loop that only ends on success turns an outage
+or a permanent error into a hot loop that never reports anything.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from wxkf_lint.rules._retry_text import subject
+from wxkf_lint.rules.base import LintRule
+
+
+class UnboundedRetry(LintRule):
+    code = "WXK201"
+    name = "unbounded-retry"
+    summary = "a retry of a WeCom request with no bound on attempts"
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        for site in self.context.retries.sites:
+            if site.attempts is None:
+                self.report(
+                    site.anchor,
+                    f"{subject(site)} has no bound on attempts; -1 (system busy) is worth at most "
+                    f"{self.context.settings.max_retries} retries — cap the attempts and give up with the error",
+                )
