@@ -1,0 +1,318 @@
+"""WXK201–WXK204 on the shapes retries take in real code, and the loops that are not retries."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import codes, lint
+
+HEAD = '''
+import asyncio
+import itertools
+import time
+
+import backoff
+import httpx
+import requests
+from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_fixed
+
+URL = "https://qyapi.weixin.qq.com/cgi-bin/kf/send_msg?access_token=%s"
+SYNC = "https://qyapi.weixin.qq.com/cgi-bin/kf/sync_msg?access_token=%s"
+'''
+
+CASES = {
+    "while_true_success_only": ('''
+def send(token, body):
+    while True:
+        data = requests.post(URL % token, json=body).json()
+        if data["errcode"] == 0:
+            return data
+''', ["WXK201", "WXK203", "WXK204"]),
+    "while_errcode_busy": ('''
+def send(token, body):
+    data = requests.post(URL % token, json=body).json()
+    while data["errcode"] == -1:
+        time.sleep(1)
+        data = requests.post(URL % token, json=body).json()
+    return data
+''', ["WXK201"]),
+    "while_errcode_nonzero_bounded": ('''
+def send(token, body):
+    attempt = 0
+    data = requests.post(URL % token, json=body).json()
+    while data["errcode"] != 0 and attempt < 3:
+        attempt += 1
+        time.sleep(attempt)
+        data = requests.post(URL % token, json=body).json()
+    return data
+''', ["WXK204"]),
+    "range_ten_busy_only": ('''
+def send(token, body):
+    for attempt in range(10):
+        data = requests.post(URL % token, json=body).json()
+        if data["errcode"] == -1:
+            time.sleep(2 ** attempt)
+            continue
+        return data
+''', ["WXK202"]),
+    "range_three_busy_with_sleep": ('''
+def send(token, body):
+    for attempt in range(3):
+        data = requests.post(URL % token, json=body).json()
+        if data["errcode"] == -1:
+            time.sleep(2 ** attempt)
+            continue
+        if data["errcode"] != 0:
+            raise RuntimeError(data["errmsg"])
+        return data
+''', []),
+    "range_no_sleep": ('''
+def send(token, body):
+    for _ in range(3):
+        data = requests.post(URL % token, json=body).json()
+        if data["errcode"] in (-1, 45009):
+            continue
+        return data
+''', ["WXK203"]),
+    "range_kf_limit_code": ('''
+def send(token, body):
+    for _ in range(3):
+        data = requests.post(URL % token, json=body).json()
+        if data["errcode"] in (-1, 95001):
+            time.sleep(1)
+            continue
+        return data
+''', ["WXK204"]),
+    "itertools_count": ('''
+def send(token, body):
+    for attempt in itertools.count():
+        data = requests.post(URL % token, json=body).json()
+        if data["errcode"] == -1:
+            time.sleep(attempt)
+            continue
+        return data
+''', ["WXK201"]),
+    "while_attempt_lt_five": ('''
+def send(token, body):
+    attempt = 0
+    while attempt < 5:
+        attempt += 1
+        data = requests.post(URL % token, json=body).json()
+        if data["errcode"] == 0:
+            return data
+        if data["errcode"] == -1:
+            time.sleep(attempt)
+            continue
+        raise RuntimeError(data["errmsg"])
+''', ["WXK202"]),
+    "counter_checked_in_body": ('''
+def send(token, body):
+    attempt = 0
+    while True:
+        data = requests.post(URL % token, json=body).json()
+        if data["errcode"] != -1:
+            return data
+        attempt += 1
+        if attempt >= 3:
+            raise RuntimeError("busy")
+        time.sleep(attempt)
+''', []),
+    "network_exception_retry_forever": ('''
+def send(token, body):
+    while True:
+        try:
+            return requests.post(URL % token, json=body, timeout=5).json()
+        except requests.RequestException:
+            time.sleep(1)
+''', ["WXK201"]),
+    "network_exception_bounded": ('''
+def send(token, body):
+    for attempt in range(3):
+        try:
+            return requests.post(URL % token, json=body, timeout=5).json()
+        except (requests.ConnectionError, requests.Timeout):
+            time.sleep(2 ** attempt)
+    raise RuntimeError("network down")
+''', []),
+    "recursion_without_depth": ('''
+def send(token, body):
+    data = requests.post(URL % token, json=body).json()
+    if data["errcode"] == -1:
+        return send(token, body)
+    return data
+''', ["WXK201", "WXK203"]),
+    "recursion_with_depth": ('''
+def send(token, body, retries=3):
+    data = requests.post(URL % token, json=body).json()
+    if data["errcode"] == -1 and retries > 0:
+        time.sleep(1)
+        return send(token, body, retries - 1)
+    return data
+''', []),
+    "token_refresh_once_by_flag": ('''
+class Client:
+    def _post(self, body, _retried=False):
+        data = requests.post(URL % self.token, json=body).json()
+        if data["errcode"] in (40014, 42001) and not _retried:
+            self.token = None
+            return self._post(body, _retried=True)
+        return data
+''', []),
+    "token_refresh_in_range_two": ('''
+def send(client, body):
+    for _ in range(2):
+        data = requests.post(URL % client.token, json=body).json()
+        if data["errcode"] in (40014, 42001):
+            client.refresh_token()
+            continue
+        return data
+''', []),
+    "tenacity_too_many_no_wait": ('''
+@retry(stop=stop_after_attempt(10))
+def send(token, body):
+    return requests.post(URL % token, json=body).json()
+''', ["WXK202", "WXK203"]),
+    "tenacity_bare": ('''
+@retry
+def send(token, body):
+    return requests.post(URL % token, json=body).json()
+''', ["WXK201", "WXK203"]),
+    "tenacity_good": ('''
+class Busy(Exception):
+    pass
+
+@retry(stop=stop_after_attempt(3), wait=wait_fixed(1), retry=retry_if_exception_type(Busy))
+def send(token, body):
+    data = requests.post(URL % token, json=body).json()
+    if data["errcode"] == -1:
+        raise Busy()
+    return data
+''', []),
+    "tenacity_raising_wrapper_on_any_error": ('''
+class WeComError(Exception):
+    pass
+
+@retry(stop=stop_after_attempt(3), wait=wait_fixed(1))
+def send(token, body):
+    data = requests.post(URL % token, json=body).json()
+    if data["errcode"] != 0:
+        raise WeComError(data["errmsg"])
+    return data
+''', ["WXK204"]),
+    "backoff_without_limit": ('''
+@backoff.on_exception(backoff.expo, requests.RequestException)
+def send(token, body):
+    return requests.post(URL % token, json=body).json()
+''', ["WXK201"]),
+    "backoff_predicate_any_error": ('''
+@backoff.on_predicate(backoff.expo, lambda data: data["errcode"] != 0, max_tries=3)
+def send(token, body):
+    return requests.post(URL % token, json=body).json()
+''', ["WXK204"]),
+    "backoff_too_many": ('''
+@backoff.on_exception(backoff.expo, requests.RequestException, max_tries=10)
+def send(token, body):
+    return requests.post(URL % token, json=body).json()
+''', ["WXK202"]),
+    "urllib3_retry_total": ('''
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+session = requests.Session()
+session.mount("https://", HTTPAdapter(max_retries=Retry(total=10, backoff_factor=1)))
+
+def send(token, body):
+    return session.post(URL % token, json=body).json()
+''', ["WXK202"]),
+    "async_httpx_unbounded_no_sleep": ('''
+async def send(client: httpx.AsyncClient, token, body):
+    while True:
+        resp = await client.post(URL % token, json=body)
+        data = resp.json()
+        if data["errcode"] != -1:
+            return data
+''', ["WXK201", "WXK203"]),
+    "async_bounded_with_sleep": ('''
+async def send(client: httpx.AsyncClient, token, body):
+    for attempt in range(3):
+        resp = await client.post(URL % token, json=body)
+        data = resp.json()
+        if data["errcode"] == -1:
+            await asyncio.sleep(2 ** attempt)
+            continue
+        return data
+''', []),
+    # -- loops that are not retries ----------------------------------------------------------------
+    "sync_msg_paging": ('''
+def pull(token, cursor=""):
+    messages = []
+    while True:
+        data = requests.post(SYNC % token, json={"cursor": cursor, "limit": 1000}).json()
+        if data["errcode"] != 0:
+            raise RuntimeError(data["errmsg"])
+        messages.extend(data["msg_list"])
+        if not data.get("has_more"):
+            return messages
+        cursor = data["next_cursor"]
+''', []),
+    "token_polling_daemon": ('''
+def get_token():
+    data = requests.get("https://qyapi.weixin.qq.com/cgi-bin/gettoken").json()
+    if data["errcode"] != 0:
+        raise RuntimeError(data["errmsg"])
+    return data["access_token"]
+
+def keep_fresh(store):
+    while True:
+        store["token"] = get_token()
+        time.sleep(7000)
+''', []),
+    "loop_over_recipients": ('''
+def broadcast(token, users, text):
+    failed = []
+    for user in users:
+        data = requests.post(URL % token, json={"touser": user, "msgtype": "text", "text": {"content": text}}).json()
+        if data["errcode"] != 0:
+            failed.append(user)
+            continue
+    return failed
+''', []),
+    "while_true_without_wecom": ('''
+def read_all(sock):
+    chunks = []
+    while True:
+        chunk = sock.recv(4096)
+        if not chunk:
+            break
+        chunks.append(chunk)
+    for _ in range(10):
+        chunks.append(b"")
+    return chunks
+''', []),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_retry_shapes(name):
+    source, expected = CASES[name]
+    assert sorted(codes(HEAD + source)) == sorted(expected)
+
+
+def test_findings_sit_on_the_loop_line():
+    source, _ = CASES["while_true_success_only"]
+    findings = lint(HEAD + source)
+    lines = {(HEAD + source).splitlines()[f.line - 1].strip() for f in findings}
+    assert lines == {"while True:"}
+
+
+def test_max_retries_setting():
+    source, _ = CASES["range_ten_busy_only"]
+    assert codes(HEAD + source, max_retries=9) == []
+    assert codes(HEAD + source, max_retries=8) == ["WXK202"]
+
+
+def test_messages_name_codes_and_what_to_do():
+    for finding in lint(HEAD + CASES["while_true_success_only"][0]):
+        assert "-1" in finding.message
+    [finding] = [f for f in lint(HEAD + CASES["range_kf_limit_code"][0]) if f.code == "WXK204"]
+    assert "95001" in finding.message and "retry -1 only" in finding.message
