@@ -1,0 +1,279 @@
+"""Where access tokens and secrets come from, where they are stored and used, and whether they are renewed.
+
+Shared by WXK301 (token literal), WXK302 (token never refreshed) and WXK303 (secret literal).  All three
+apply only to WeCom code, never to test files (fixtures hold fake credentials on purpose) and never to
+docstrings.  A literal counts as a credential only when it looks like one: WeCom secrets are 43 characters
+and access tokens longer, of ``[A-Za-z0-9_-]``; placeholders, masked values and templates are not.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Set, Tuple
+
+import libcst as cst
+
+from wxkf_lint.analysis.strings import literal_string
+from wxkf_lint.analysis.syntax import callee_name, dotted_name, int_literal, names_in
+
+if TYPE_CHECKING:
+    from wxkf_lint.analysis import FileContext
+
+_PLACEHOLDER = re.compile(
+    r"your|xxx|example|dummy|fake|placeholder|changeme|change_me|replace|sample|todo|\{|%s|%\(|<|\*|\[\[|\$|\.\.\.",
+    re.I,
+)
+_CREDENTIAL = re.compile(r"^[A-Za-z0-9_\-]+$")
+_TOKEN_NAME = re.compile(r"(?:^|_)(?:access_?)?token$", re.I)
+_NOT_ACCESS_TOKEN = re.compile(r"msg|callback|verify|verification|suite|ticket|csrf|bot|api_?token|github|slack|jwt", re.I)
+_SECRET_NAME = re.compile(r"secret", re.I)
+_NOT_SECRET = re.compile(r"key|name|file|path|env|var|type|id$|url|field|header|param", re.I)
+_URL_CREDENTIAL = re.compile(r"(access_token|corpsecret)=([A-Za-z0-9_\-]+)")
+_EXPIRY = re.compile(r"expire|expiry|expires|ttl|deadline|valid_until", re.I)
+_TOKEN_CODES = {40014, 42001}
+MIN_SECRET_LENGTH = 16
+MIN_TOKEN_LENGTH = 40  # callback Tokens (3–32 characters) are not access tokens
+
+
+def is_test_file(path: str) -> bool:
+    parts = PurePath(path).parts
+    name = parts[-1] if parts else path
+    return (
+        name.startswith("test_")
+        or name.endswith("_test.py")
+        or name == "conftest.py"
+        or any(part in ("tests", "test", "testing") for part in parts[:-1])
+    )
+
+
+def is_placeholder(text: str) -> bool:
+    stripped = text.strip()
+    return (
+        not stripped
+        or bool(_PLACEHOLDER.search(stripped))
+        or (stripped.upper() == stripped and "_" in stripped and not any(c.isdigit() for c in stripped))
+        or len(set(stripped)) <= 3
+    )
+
+
+def looks_like_credential(text: str, min_length: int) -> bool:
+    """Long, opaque, of the token alphabet, with letters and digits, and no placeholder in it."""
+    return (
+        len(text) >= min_length
+        and bool(_CREDENTIAL.match(text))
+        and any(c.isdigit() for c in text)
+        and any(c.isalpha() for c in text)
+        and not is_placeholder(text)
+    )
+
+
+def is_token_name(name: str) -> bool:
+    last = name.rsplit(".", 1)[-1]
+    return bool(_TOKEN_NAME.search(last)) and not _NOT_ACCESS_TOKEN.search(last)
+
+
+def is_secret_name(name: str) -> bool:
+    last = name.rsplit(".", 1)[-1]
+    return bool(_SECRET_NAME.search(last)) and not _NOT_SECRET.search(last.lower().replace("secret", ""))
+
+
+@dataclass(frozen=True)
+class StaleToken:
+    """A token stored once (``store``) and used for WeCom calls with no way to renew it."""
+
+    store: cst.CSTNode
+    name: str
+    how: str
+
+
+class TokenAnalysis:
+    def __init__(self, context: "FileContext") -> None:
+        self.context = context
+        self.index = context.index
+        self.token_literals: List[cst.CSTNode] = []
+        self.secret_literals: List[cst.CSTNode] = []
+        self.stale_tokens: List[StaleToken] = []
+        if not context.is_wecom_code or is_test_file(context.path):
+            return
+        self._find_literals()
+        self._find_stale_tokens()
+
+    # -- literals -------------------------------------------------------------------------------------
+    def _assigned_literals(self) -> Iterator[Tuple[str, cst.CSTNode]]:
+        """(target name, literal node) of ``NAME = "..."``, ``self.x: str = "..."``, ``{"key": "..."}``, ``f(key="...")``."""
+        for assign in self.index.nodes(cst.Assign):
+            for target in assign.targets:
+                yield from self._pairs(target.target, assign.value)
+        for ann in self.index.nodes(cst.AnnAssign):
+            if ann.value is not None:
+                yield from self._pairs(ann.target, ann.value)
+        for element in self.index.nodes(cst.DictElement):
+            key = literal_string(element.key)
+            if key is not None:
+                yield key, element.value
+        for arg in self.index.nodes(cst.Arg):
+            if arg.keyword is not None:
+                yield arg.keyword.value, arg.value
+
+    def _pairs(self, target: cst.CSTNode, value: cst.CSTNode) -> Iterator[Tuple[str, cst.CSTNode]]:
+        if isinstance(target, (cst.Tuple, cst.List)) and isinstance(value, (cst.Tuple, cst.List)):
+            for t, v in zip(target.elements, value.elements):
+                yield from self._pairs(t.value, v.value)
+            return
+        name = dotted_name(target)
+        if name:
+            yield name, value
+
+    def _find_literals(self) -> None:
+        seen: Set[cst.CSTNode] = set()
+        for name, value in self._assigned_literals():
+            text = literal_string(value)
+            if text is None or value in seen:
+                continue
+            if is_token_name(name) and not self._is_msgtoken_key(value) and looks_like_credential(text, MIN_TOKEN_LENGTH):
+                self.token_literals.append(value)
+                seen.add(value)
+            elif is_secret_name(name) and looks_like_credential(text, MIN_SECRET_LENGTH):
+                self.secret_literals.append(value)
+                seen.add(value)
+        for string in self.index.nodes(cst.SimpleString) + self.index.nodes(cst.FormattedStringText):
+            if string in seen or self._is_docstring(string):
+                continue
+            raw = string.value
+            if "access_token=" not in raw and "corpsecret=" not in raw:
+                continue
+            for key, value in _URL_CREDENTIAL.findall(raw):
+                if key == "access_token" and looks_like_credential(value, MIN_TOKEN_LENGTH):
+                    self.token_literals.append(string)
+                    break
+                if key == "corpsecret" and looks_like_credential(value, MIN_SECRET_LENGTH):
+                    self.secret_literals.append(string)
+                    break
+
+    def _is_msgtoken_key(self, value: cst.CSTNode) -> bool:
+        """A ``"token"`` dict key is kf/sync_msg's callback msgtoken; the access token's key is ``access_token``."""
+        element = self.index.parent.get(value)
+        return isinstance(element, cst.DictElement) and literal_string(element.key) == "token"
+
+    def _is_docstring(self, node: cst.CSTNode) -> bool:
+        parent = self.index.parent.get(node)
+        while isinstance(parent, cst.ConcatenatedString) or isinstance(parent, cst.FormattedString):
+            parent = self.index.parent.get(parent)
+        return isinstance(parent, cst.Expr)
+
+    # -- tokens fetched once --------------------------------------------------------------------------
+    def _gettoken_functions(self) -> Set[str]:
+        """Functions of the file that fetch a token (call gettoken) — calling them fetches anew."""
+        names = set()
+        for call in self.context.calls.calls.values():
+            if call.endpoint == "gettoken":
+                function = self.index.function_of(call.node)
+                if isinstance(function, cst.FunctionDef):
+                    names.add(function.name.value)
+        return names
+
+    def _fetches_token(self, value: cst.CSTNode, fetchers: Set[str]) -> bool:
+        if isinstance(value, cst.Await):
+            value = value.expression
+        family = self.context.responses.family_of(value)
+        if family is not None:
+            call = self.context.responses.family_call(family)
+            return call is not None and call.endpoint == "gettoken"
+        if isinstance(value, cst.Subscript) or (isinstance(value, cst.Call) and callee_name(value) == "get"):
+            base = value.value if isinstance(value, cst.Subscript) else value.func.value  # type: ignore[union-attr]
+            return self._fetches_token(base, fetchers)
+        if isinstance(value, cst.Call):
+            name = callee_name(value)
+            return name in fetchers or (bool(re.search(r"get_?(access_?)?token|fetch_?token", name, re.I)) and name in self.context.calls.functions)
+        return False
+
+    def _used_in_wecom_calls(self, name: str) -> bool:
+        """``name`` (``TOKEN`` or ``self._token``) appears in the URL or arguments of a WeCom call."""
+        wanted = name.rsplit(".", 1)[-1]
+        dotted = name.startswith("self.")
+        for call in self.context.calls.calls.values():
+            if call.kind == "wechatpy":
+                continue
+            if dotted:
+                if any(dotted_name(node) == name for node in self._attributes_in(call.node)):
+                    return True
+            elif wanted in set(names_in(call.node)) or self._via_local_url(call, wanted):
+                return True
+        return False
+
+    def _via_local_url(self, call, wanted: str) -> bool:
+        if call.url is None:
+            return False
+        for used in names_in(call.url):
+            binding = self.index.lookup(used, call.node)
+            if binding is not None and binding.value is not None and wanted in set(names_in(binding.value)):
+                return True
+        return False
+
+    @staticmethod
+    def _attributes_in(node: cst.CSTNode) -> Iterator[cst.Attribute]:
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            if isinstance(current, cst.Attribute):
+                yield current
+            stack.extend(current.children)
+
+    def _scope_renews(self, scope: cst.CSTNode, name: str, store: cst.CSTNode) -> bool:
+        """The class or module compares errcode with 40014/42001, reads an expiry, or re-assigns the token."""
+        for node in self.index.nodes(cst.Integer):
+            if int_literal(node) in _TOKEN_CODES and self.index.is_inside(node, scope):
+                return True
+        for string in self.index.nodes(cst.SimpleString):
+            if literal_string(string) == "expires_in" and self.index.is_inside(string, scope):
+                return True
+        for identifier in self.index.nodes(cst.Name):
+            if _EXPIRY.search(identifier.value) and self.index.is_inside(identifier, scope):
+                return True
+        key_scope = scope if name.startswith("self.") else None
+        for bindings_key, bindings in self.index.bindings.items():
+            if bindings_key[1] != name or (key_scope is not None and bindings_key[0] is not key_scope):
+                continue
+            if any(binding.node is not store and not self._in_init(binding.node) for binding in bindings):
+                return True
+        if not name.startswith("self."):
+            for statement in self.index.nodes(cst.Global):
+                if any(n.name.value == name for n in statement.names):
+                    return True
+        return False
+
+    def _in_init(self, node: cst.CSTNode) -> bool:
+        function = self.index.function_of(node)
+        return isinstance(function, cst.FunctionDef) and function.name.value == "__init__"
+
+    def _find_stale_tokens(self) -> None:
+        fetchers = self._gettoken_functions()
+        module = self.index.module()
+        literal_tokens = set(self.token_literals)
+        for assign in self.index.nodes(cst.Assign):
+            if len(assign.targets) != 1:
+                continue
+            name = dotted_name(assign.targets[0].target)
+            if not name or not is_token_name(name):
+                continue
+            value = assign.value
+            how = None
+            if self._fetches_token(value, fetchers):
+                how = "fetched once"
+            elif value in literal_tokens:
+                how = "hard-coded"
+            if how is None:
+                continue
+            scope = self.index.scope_of(assign)
+            if name.startswith("self."):
+                function = self.index.function_of(assign)
+                klass = self.index.class_of(assign)
+                if klass is None or not (isinstance(function, cst.FunctionDef) and function.name.value == "__init__"):
+                    continue
+                scope = klass
+            elif scope is not module:
+                continue
+            if self._used_in_wecom_calls(name) and not self._scope_renews(scope, name, assign):
+                self.stale_tokens.append(StaleToken(assign, name, how))
