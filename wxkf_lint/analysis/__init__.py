@@ -13,7 +13,7 @@ from functools import cached_property
 
 import libcst as cst
 
-from wxkf_lint.analysis.calls import CallAnalysis
+from wxkf_lint.analysis.calls import CallAnalysis, is_wecom_url_text
 from wxkf_lint.analysis.index import SyntaxIndex
 from wxkf_lint.analysis.responses import ResponseAnalysis
 from wxkf_lint.analysis.usage import UsageAnalysis
@@ -33,10 +33,13 @@ class FileContext:
         self.calls = CallAnalysis(self.index, self.wechatpy, settings.wrappers)
         self.responses = ResponseAnalysis(self.index, self.calls, self.wechatpy)
 
-    @property
+    @cached_property
     def is_wecom_code(self) -> bool:
-        """The file sends WeCom requests (or uses wechatpy): token and secret rules apply to it."""
-        return bool(self.calls.calls) or bool(self.wechatpy.modules or self.wechatpy.client_classes)
+        """The file sends WeCom requests, names a WeCom URL or uses wechatpy: token and secret rules apply."""
+        if self.calls.calls or self.wechatpy.modules or self.wechatpy.client_classes:
+            return True
+        strings = self.index.nodes(cst.SimpleString) + self.index.nodes(cst.FormattedStringText)
+        return any(is_wecom_url_text(string.value) for string in strings)
 
     @cached_property
     def usage(self) -> UsageAnalysis:

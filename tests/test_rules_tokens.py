@@ -1,0 +1,143 @@
+"""WXK301–WXK303 on realistic token stores, and the look-alikes that are not credentials."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import codes, lint
+
+TOKEN = "kJWt0aBcD1234567890efGhIjKlMnOpQrStUvWxYz_0123456789-abcdefghIJKLMN"
+SECRET = "Xk3dP0aQ9vLmN2bR7tYcW5eZ1uJ8sH4gF6iO0pA3qKz"
+WECOM = 'import requests\nBASE = "https://qyapi.weixin.qq.com/cgi-bin"\n'
+
+
+@pytest.mark.parametrize(
+    "source,expected",
+    [
+        (f'ACCESS_TOKEN = "{TOKEN}"\n', ["WXK301"]),
+        (f'class C:\n    def __init__(self):\n        self.access_token = "{TOKEN}"\n', ["WXK301"]),
+        (f'PARAMS = {{"access_token": "{TOKEN}"}}\n', ["WXK301"]),
+        (f'def f(client):\n    return client.call(access_token="{TOKEN}")\n', ["WXK301"]),
+        (f'URL = "https://qyapi.weixin.qq.com/cgi-bin/kf/send_msg?access_token={TOKEN}"\n', ["WXK301"]),
+        (f'CORP_SECRET = "{SECRET}"\n', ["WXK303"]),
+        (f'URL = "https://qyapi.weixin.qq.com/cgi-bin/gettoken?corpid=ww1&corpsecret={SECRET}"\n', ["WXK303"]),
+        (f'PARAMS = {{"corpid": "ww1", "corpsecret": "{SECRET}"}}\n', ["WXK303"]),
+        (f'def f(c):\n    return c.login(corpsecret="{SECRET}")\n', ["WXK303"]),
+    ],
+)
+def test_literals_in_wecom_code(source, expected):
+    assert codes(WECOM + source) == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["", "ACCESS_TOKEN", "YOUR_ACCESS_TOKEN", "<token>", "{token}", "%s", "xxx", "your-token-here",
+     "example_token_0123456789_example_token_0123456789", "ww99f****79e3", "[[app_secret]]", "${WECOM_SECRET}",
+     "changeme", "dummy-0123456789-dummy-0123456789-dummy-0123", "fake0123456789fake0123456789fake0123456789"],
+)
+def test_placeholders_are_not_credentials(value):
+    source = f'ACCESS_TOKEN = "{value}"\nCORP_SECRET = "{value}"\nURL = "https://qyapi.weixin.qq.com/cgi-bin/gettoken?corpsecret={value}"\n'
+    assert codes(WECOM + source) == []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'import os\nCORP_SECRET = os.environ["WECOM_SECRET"]\nTOKEN = os.getenv("WECOM_TOKEN", "")\n',
+        'import os\nCORP_SECRET = os.environ.get("WECOM_SECRET", "Xk3dP0aQ9vLmN2bR7tYcW5eZ1uJ8sH4gF6iO0pA3qKz")\n',
+        f'SECRET_KEY = "django-insecure-{SECRET}"\n',
+        f'TOKEN = "Vx8jkPqa2LmN0bR7"  # callback verification Token\nENCODING_AES_KEY = "{SECRET}"\n',
+        f'def pull(token, cursor):\n    return {{"cursor": cursor, "token": "{TOKEN}", "limit": 100}}\n',
+        'TOKEN_URL = "https://qyapi.weixin.qq.com/cgi-bin/gettoken"\nTOKEN_CACHE_KEY = "wecom:kf:access_token:0123456789"\n',
+        f'def f():\n    """Example: access_token={TOKEN}"""\n',
+    ],
+)
+def test_not_credentials(source):
+    assert codes(WECOM + source) == []
+
+
+def test_not_wecom_code_is_silent():
+    assert codes(f'ACCESS_TOKEN = "{TOKEN}"\nCORP_SECRET = "{SECRET}"\nerrcode = "x"\n') == []
+
+
+def test_test_files_are_silent():
+    assert lint(WECOM + f'CORP_SECRET = "{SECRET}"\n', path="tests/test_client.py") == []
+    assert lint(WECOM + f'CORP_SECRET = "{SECRET}"\n', path="conftest.py") == []
+
+
+STALE_MODULE = WECOM + '''
+import os
+TOKEN = requests.get(f"{BASE}/gettoken", params={"corpid": os.environ["C"], "corpsecret": os.environ["S"]}).json()["access_token"]
+
+def send(body):
+    data = requests.post(f"{BASE}/kf/send_msg?access_token={TOKEN}", json=body).json()
+    if data["errcode"] != 0:
+        raise RuntimeError(data["errmsg"])
+    return data
+'''
+
+STALE_INIT = WECOM + '''
+class Kf:
+    def __init__(self, corp_id, secret):
+        self.token = self.get_token(corp_id, secret)
+
+    def get_token(self, corp_id, secret):
+        data = requests.get(f"{BASE}/gettoken?corpid={corp_id}&corpsecret={secret}").json()
+        if data["errcode"] != 0:
+            raise RuntimeError(data["errmsg"])
+        return data["access_token"]
+
+    def send(self, body):
+        data = requests.post(f"{BASE}/kf/send_msg?access_token={self.token}", json=body).json()
+        if data["errcode"] != 0:
+            raise RuntimeError(data["errmsg"])
+        return data
+'''
+
+
+def test_token_fetched_at_import():
+    findings = [f for f in lint(STALE_MODULE) if f.code == "WXK302"]
+    assert [f.line for f in findings] == [5]
+    assert "7200" in findings[0].message and "40014/42001" in findings[0].message
+
+
+def test_token_set_only_in_init():
+    assert [f.line for f in lint(STALE_INIT) if f.code == "WXK302"] == [6]
+
+
+def test_renewal_paths_silence_wxk302():
+    with_expiry = STALE_INIT.replace("return data[\"access_token\"]", "self.expires_in = data[\"expires_in\"]\n        return data[\"access_token\"]")
+    on_40014 = STALE_INIT.replace('if data["errcode"] != 0:\n            raise RuntimeError(data["errmsg"])\n        return data\n',
+                                  'if data["errcode"] in (40014, 42001):\n            self.token = self.get_token("a", "b")\n        return data\n')
+    refresh_method = STALE_INIT + "\n    def refresh(self):\n        self.token = self.get_token('a', 'b')\n"
+    for source in (with_expiry, on_40014, refresh_method):
+        assert "WXK302" not in codes(source)
+
+
+def test_token_passed_in_is_the_callers():
+    source = WECOM + '''
+class Kf:
+    def __init__(self, token):
+        self.token = token
+
+    def send(self, body):
+        data = requests.post(f"{BASE}/kf/send_msg?access_token={self.token}", json=body).json()
+        if data["errcode"] != 0:
+            raise RuntimeError(data["errmsg"])
+        return data
+'''
+    assert codes(source) == []
+
+
+def test_wechatpy_client_renews_itself():
+    source = '''
+import os
+from wechatpy.enterprise import WeChatClient
+
+client = WeChatClient(os.environ["CORP_ID"], os.environ["SECRET"])
+TOKEN = client.fetch_access_token()
+
+def send(body):
+    return client.post("kf/send_msg", data=body)
+'''
+    assert codes(source) == []
