@@ -67,3 +67,10 @@ class FileContext:
         from wxkf_lint.analysis.bodies import BodyAnalysis
 
         return BodyAnalysis(self)
+
+    @cached_property
+    def checks(self):  # -> wxkf_lint.analysis.checks.ErrcodeChecks
+        """Which codes each response's errcode tests single out."""
+        from wxkf_lint.analysis.checks import ErrcodeChecks
+
+        return ErrcodeChecks(self)

@@ -156,3 +156,8 @@ class UsageAnalysis:
             # a presence test of one field (``if token is None: raise``) guards the whole answer
             return True
         return bool(self.responses.reads_of_family(family))
+
+    def is_delegated(self, family: cst.CSTNode) -> bool:
+        """The whole answer is returned or passed on: the caller judges it."""
+        usage = self.families.get(family)
+        return usage is not None and usage.delegated

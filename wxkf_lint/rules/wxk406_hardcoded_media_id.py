@@ -1,0 +1,48 @@
+"""WXK406 hardcoded-media-id: a literal ``media_id`` in a message body (40007 within 3 days).
+
+Temporary media from ``media/upload`` live 3 days; a media_id written into source works in the demo and fails
+with 40007 from then on.  Upload the file when sending (or cache the id with its upload time).
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from wxkf_lint.analysis.bodies import dict_items
+from wxkf_lint.analysis.strings import literal_string
+from wxkf_lint.analysis.tokens import is_placeholder, is_test_file
+from wxkf_lint.rules.base import LintRule
+
+_KEYS = ("media_id", "thumb_media_id")
+
+
+class HardcodedMediaId(LintRule):
+    code = "WXK406"
+    name = "hardcoded-media-id"
+    summary = "a literal media_id in a message body (temporary media expire after 3 days: 40007)"
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        context = self.context
+        if is_test_file(context.path):
+            return
+        for node in context.index.nodes(cst.Dict):
+            items = dict_items(node)
+            if "msgtype" not in items:
+                continue
+            for element in self._media_elements(node):
+                text = literal_string(element.value)
+                if text and not is_placeholder(text) and text.upper() != "MEDIA_ID":
+                    self.report(
+                        element,
+                        f"{literal_string(element.key)} is a literal; temporary media expire 3 days after media/upload "
+                        f"(40007) — upload the file and use the media_id it returns",
+                    )
+
+    def _media_elements(self, message: cst.Dict):
+        """media_id keys of the message or of its per-type part (``"image": {"media_id": ...}``)."""
+        bodies = self.context.bodies
+        parts = [message] + [bodies.resolve(element.value) for element in dict_items(message).values()]
+        for part in parts:
+            for key, element in dict_items(part).items():
+                if key in _KEYS:
+                    yield element

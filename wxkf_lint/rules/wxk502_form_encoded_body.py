@@ -1,0 +1,43 @@
+"""WXK502 form-encoded-body: a dict sent with ``data=`` to a WeCom POST endpoint.
+
+requests, httpx and aiohttp form-encode a dict given as ``data=``; WeCom expects a JSON body and answers with
+an error (or, with ``Warning: wrong json format.``, acts on part of it).  wechatpy's own ``data=`` is JSON and
+is not reported.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from wxkf_lint.analysis.syntax import keyword_arg
+from wxkf_lint.rules.base import LintRule
+
+_NOT_JSON_ENDPOINTS = ("media/upload", "media/uploadimg")
+
+
+class FormEncodedBody(LintRule):
+    code = "WXK502"
+    name = "form-encoded-body"
+    summary = "a dict sent with data= to a WeCom POST: sent form-encoded, not JSON"
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        bodies = self.context.bodies
+        for body in bodies.bodies:
+            call = body.call
+            if call.kind != "http" or call.method != "POST" or call.body_keyword != "data":
+                continue
+            if call.endpoint in _NOT_JSON_ENDPOINTS or keyword_arg(call.node, "files") is not None:
+                continue
+            value = body.value
+            is_dict_call = isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value == "dict"
+            if not isinstance(value, (cst.Dict, cst.DictComp)) and not is_dict_call:
+                continue
+            argument = keyword_arg(call.node, "data")
+            replacement = argument.with_changes(keyword=cst.Name("json")) if isinstance(value, cst.Dict) else None
+            self.report(
+                argument,
+                f"dict sent with data= to {call.endpoint or 'a WeCom POST'} goes out form-encoded; WeCom expects "
+                f"JSON — send it with json=",
+                replacement=replacement,
+                fix_description="send the dict as JSON (data= → json=)" if replacement is not None else "",
+            )
