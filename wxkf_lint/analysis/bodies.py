@@ -60,7 +60,10 @@ class BodyAnalysis:
                 self.sent_to[value] = call.endpoint
 
     def resolve(self, expression: cst.BaseExpression) -> cst.BaseExpression:
-        """A name bound to a dict literal, ``dict(...)`` or a built string resolves to that value."""
+        """A name bound to a dict literal, ``dict(...)`` or a built string resolves to that value;
+        ``text.encode("utf-8")`` resolves like ``text``."""
+        if isinstance(expression, cst.Call) and isinstance(expression.func, cst.Attribute) and expression.func.attr.value == "encode":
+            return self.resolve(expression.func.value)
         if isinstance(expression, cst.Name):
             binding = self.index.lookup(expression.value, expression)
             if binding is not None and isinstance(binding.value, cst.BaseExpression) and binding.node is not expression:

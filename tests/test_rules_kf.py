@@ -1,0 +1,216 @@
+"""WXK401–WXK406, WXK501, WXK502 on realistic kf senders, menus and bodies."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import codes, lint
+
+HEAD = '''
+import json
+import requests
+from wechatpy.enterprise import WeChatClient
+
+BASE = "https://qyapi.weixin.qq.com/cgi-bin"
+'''
+
+
+def send_with_check(check: str, endpoint: str = "kf/send_msg") -> str:
+    return HEAD + f'''
+def send(token, body):
+    data = requests.post(f"{{BASE}}/{endpoint}?access_token={{token}}", json=body).json()
+{check}
+    return data.get("msgid")
+'''
+
+
+@pytest.mark.parametrize(
+    "check,expected",
+    [
+        ('    if data["errcode"] == 40014:\n        body = None', ["WXK401"]),
+        ('    if data["errcode"] in (-1, 42001):\n        body = None', ["WXK401"]),
+        ('    code = data.get("errcode")\n    if code == -1:\n        body = None', ["WXK401"]),
+        ('    if data["errcode"] != 0:\n        raise RuntimeError(data["errmsg"])', []),
+        ('    if data["errcode"] == 0:\n        return data["msgid"]', []),
+        ('    if data["errcode"]:\n        raise RuntimeError(data["errmsg"])', []),
+        ('    if data["errcode"] == 40014:\n        body = None\n    elif data["errcode"] == -1:\n        body = None\n'
+         '    else:\n        body = data', []),
+        ('    if data["errcode"] == 95001:\n        body = None', []),
+        ('    if int(data["errcode"]) > 0:\n        raise RuntimeError(data["errmsg"])', []),
+    ],
+)
+def test_wxk401(check, expected):
+    assert codes(send_with_check(check)) == expected
+
+
+def test_wxk401_message_lists_the_endpoint_codes():
+    [finding] = lint(send_with_check('    if data["errcode"] == 40014:\n        body = None'))
+    assert "95001" in finding.message and "95002" in finding.message and "kf/send_msg" in finding.message
+
+
+def test_wxk401_sync_msg_checked_on_95007_is_handled():
+    assert codes(send_with_check('    if data["errcode"] == 95007:\n        body = None', "kf/sync_msg")) == []
+
+
+def test_wxk401_is_silent_on_delegation_and_wechatpy():
+    source = HEAD + '''
+def send(token, body):
+    data = requests.post(f"{BASE}/kf/send_msg?access_token={token}", json=body).json()
+    if data["errcode"] == 40014:
+        body = None
+    return data
+
+def send2(client: WeChatClient, body):
+    data = client.post("kf/send_msg", data=body)
+    if data["errcode"] == 40014:
+        body = None
+    return data.get("msgid")
+'''
+    assert codes(source) == []
+
+
+def test_wxk402_is_opt_in():
+    source = send_with_check('    if data["errcode"] != 0:\n        raise RuntimeError(data["errmsg"])')
+    assert codes(source) == []
+    assert codes(source, extend_select=["WXK402"]) == ["WXK402"]
+    handled = send_with_check(
+        '    if data["errcode"] in (95001, 95002):\n        return None\n'
+        '    if data["errcode"] != 0:\n        raise RuntimeError(data["errmsg"])'
+    )
+    assert codes(handled, extend_select=["WXK402"]) == []
+    sync = send_with_check('    if data["errcode"] != 0:\n        raise RuntimeError(data["errmsg"])', "kf/sync_msg")
+    assert codes(sync, extend_select=["WXK402"]) == []
+
+
+def menu(items: int, item_type: str = "click") -> str:
+    entries = ",\n".join(
+        f'            {{"type": "{item_type if i == 0 else "click"}", "click": {{"id": "{i}", "content": "{i}"}}}}'
+        for i in range(items)
+    )
+    return HEAD + f'''
+def build(user, kfid):
+    return {{
+        "touser": user,
+        "open_kfid": kfid,
+        "msgtype": "msgmenu",
+        "msgmenu": {{
+            "head_content": "pick one",
+            "list": [
+{entries}
+            ],
+        }},
+    }}
+'''
+
+
+def test_wxk403_menu_sizes():
+    assert codes(menu(10)) == []
+    findings = lint(menu(11))
+    assert [f.code for f in findings] == ["WXK403"]
+    assert "11 items" in findings[0].message and "95008" in findings[0].message
+
+
+@pytest.mark.parametrize("item_type,expected", [("click", []), ("view", []), ("miniprogram", []), ("text", []),
+                                                ("url", ["WXK404"]), ("link", ["WXK404"])])
+def test_wxk404_item_types(item_type, expected):
+    assert codes(menu(3, item_type)) == expected
+
+
+def test_wxk404_menu_bound_to_a_name():
+    source = HEAD + '''
+def build(user, kfid):
+    items = [{"type": "button", "click": {"id": "1", "content": "x"}}]
+    menu = {"head_content": "hi", "list": items}
+    return {"touser": user, "open_kfid": kfid, "msgtype": "msgmenu", "msgmenu": menu}
+'''
+    assert codes(source) == ["WXK404"]
+
+
+@pytest.mark.parametrize(
+    "message,expected",
+    [
+        ('{"touser": u, "open_kfid": k, "msgtype": "text", "text": {"content": "x"}}', []),
+        ('{"touser": u, "open_kfid": k, "msgtype": "ca_link", "ca_link": {"link_url": "x"}}', []),
+        ('{"touser": u, "open_kfid": k, "msgtype": "markdown", "markdown": {"content": "x"}}', ["WXK405"]),
+        ('{"touser": u, "open_kfid": k, "msgtype": "news", "news": {}}', ["WXK405"]),
+        ('{"touser": u, "agentid": 1, "msgtype": "markdown", "markdown": {"content": "x"}}', []),  # message/send
+    ],
+)
+def test_wxk405_send_msg(message, expected):
+    assert codes(HEAD + f"def build(u, k):\n    return {message}\n") == expected
+
+
+def test_wxk405_send_msg_on_event_accepts_text_and_menu_only():
+    template = HEAD + '''
+def welcome(token, code):
+    body = {"code": code, "msgtype": "%s", "%s": {}}
+    data = requests.post(f"{BASE}/kf/send_msg_on_event?access_token={token}", json=body).json()
+    if data["errcode"] != 0:
+        raise RuntimeError(data["errmsg"])
+'''
+    assert codes(template % ("text", "text")) == []
+    assert codes(template % ("msgmenu", "msgmenu")) == []
+    assert codes(template % ("image", "image")) == ["WXK405"]
+
+
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        ('"2-G6nrLmr5EC3MMb_-zK1dDdzmd0p7cNliYu9V5w7o8K0"', ["WXK406"]),
+        ('"MEDIA_ID"', []),
+        ('"<media_id>"', []),
+        ("media_id", []),
+        ('upload(path)["media_id"]', []),
+    ],
+)
+def test_wxk406_media_ids(value, expected):
+    source = HEAD + f'''
+def build(u, k, media_id, upload, path):
+    return {{"touser": u, "open_kfid": k, "msgtype": "image", "image": {{"media_id": {value}}}}}
+'''
+    assert codes(source) == expected
+
+
+def body_call(body_argument: str, setup: str = "") -> str:
+    return HEAD + f'''
+def send(token, user, text, body):
+{setup}    data = requests.post(f"{{BASE}}/kf/send_msg?access_token={{token}}", {body_argument}).json()
+    if data["errcode"] != 0:
+        raise RuntimeError(data["errmsg"])
+'''
+
+
+@pytest.mark.parametrize(
+    "argument,setup,expected",
+    [
+        ('data=f\'{{"touser": "{user}", "msgtype": "text", "text": {{"content": "{text}"}}}}\'', "", ["WXK501"]),
+        ('data=payload', '    payload = \'{"touser": "%s", "msgtype": "text"}\' % user\n', ["WXK501"]),
+        ('data="{" + \'"touser": "\' + user + \'"}\'', "", ["WXK501"]),
+        ('data=\'{{"touser": "{}"}}\'.format(user)', "", ["WXK501"]),
+        ('data=json.dumps(body, ensure_ascii=False)', "", []),
+        ('json=body', "", []),
+        ('data=f"touser={user}"', "", []),
+        ('data={"touser": user, "msgtype": "text"}', "", ["WXK502"]),
+        ('data=payload', '    payload = {"touser": user, "msgtype": "text"}\n', ["WXK502"]),
+        ('data=dict(touser=user, msgtype="text")', "", ["WXK502"]),
+    ],
+)
+def test_bodies(argument, setup, expected):
+    assert codes(body_call(argument, setup)) == expected
+
+
+def test_wxk502_fix_renames_the_keyword():
+    [finding] = lint(body_call('data={"touser": user, "msgtype": "text"}'))
+    assert finding.fix is not None and finding.fix.content == 'json={"touser": user, "msgtype": "text"}'
+
+
+def test_wxk502_not_for_wechatpy_uploads_or_get():
+    source = HEAD + '''
+def send(client: WeChatClient, token, user, path):
+    client.post("kf/send_msg", data={"touser": user, "msgtype": "text"})
+    with open(path, "rb") as fh:
+        up = requests.post(f"{BASE}/media/upload?access_token={token}&type=image", files={"media": fh}, data={"a": 1}).json()
+    got = requests.get(f"{BASE}/kf/servicer/list", params={"access_token": token}, data={"x": 1}).json()
+    return up, got
+'''
+    assert codes(source) == []
