@@ -58,8 +58,8 @@ class ErrcodeChecks:
         while stack:
             current = stack.pop()
             read = responses.read_of(current) if isinstance(current, (cst.Name, cst.Subscript, cst.Call, cst.Attribute)) else None
-            if read is not None and read.key == "errcode" and read.family is not None:
-                found.add(read.family)
+            if read is not None and read.key == "errcode":
+                found |= responses.families_of(read.base)
                 continue
             stack.extend(current.children)
         return found

@@ -118,6 +118,20 @@ class ResponseAnalysis:
             return self._decoded(node.func.value, depth)
         return self.family_of(node, depth + 1)
 
+    def families_of(self, node: cst.CSTNode) -> Set[cst.CSTNode]:
+        """Every answer ``node`` may stand for.  A name re-bound in a loop (``data = post(); while
+        data["errcode"] == -1: data = post()``) stands for each of its bindings: flow-insensitive on purpose,
+        so that a check or a hand-over of any of them counts for all."""
+        if isinstance(node, cst.Name) and node.value in self._family_names:
+            scope = self.index.scope_of(node)
+            bindings = self.index.bindings.get((scope, node.value)) or []
+            found = {self.family_of(b.value) for b in bindings if b.value is not None}
+            found.discard(None)
+            if found:
+                return found  # type: ignore[return-value]
+        family = self.family_of(node)
+        return {family} if family is not None else set()
+
     def family_call(self, family: cst.CSTNode):
         """The WeComCall of a family (None for a caught wechatpy exception)."""
         return self.calls.calls.get(family) if isinstance(family, cst.Call) else None
@@ -186,4 +200,4 @@ class ResponseAnalysis:
         return read if read is not None and read.key == ERRMSG else None
 
     def reads_of_family(self, family: cst.CSTNode) -> List[Read]:
-        return [read for read in self.reads.values() if read.family is family]
+        return [read for read in self.reads.values() if read.family is family or family in self.families_of(read.base)]

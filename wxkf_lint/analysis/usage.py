@@ -54,11 +54,9 @@ class UsageAnalysis:
         if not self.responses.calls.calls:
             return
         for node in self._candidates():
-            family = self.responses.family_of(node)
-            if family is None or not isinstance(family, cst.Call):
-                continue
-            usage = self.families.setdefault(family, FamilyUsage(family))
-            self._classify(node, usage)
+            for family in self.responses.families_of(node):
+                if isinstance(family, cst.Call):
+                    self._classify(node, self.families.setdefault(family, FamilyUsage(family)))
         for usage in self.families.values():
             for use in usage.field_uses:
                 if self._is_guarded(use):
