@@ -1,16 +1,18 @@
 """``[tool.wxkf-lint]`` in pyproject.toml, and the command-line overrides of it, validated.
 
 Every mistake is a :class:`ConfigError` whose text is one line naming the file, the key and what was
-expected, so the runner can print it and exit 2 (SPEC §4).
+expected, so the runner can print it and exit 2 (SPEC §4).  A typo must never silently fall back to a
+default: a misspelt ``ignore`` that is skipped looks exactly like a rule that does not work.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from wxkf_lint.codes import invalid_selectors
 from wxkf_lint.settings import Settings
@@ -21,6 +23,10 @@ else:  # pragma: no cover - exercised on 3.9/3.10
     import tomli as tomllib
 
 SECTION = "wxkf-lint"
+_CODE_KEYS = ("select", "ignore", "extend-select", "extend-ignore")
+_GLOB_KEYS = ("exclude", "extend-exclude")
+KNOWN_KEYS = _CODE_KEYS + ("per-file-ignores",) + _GLOB_KEYS + ("max-retries", "wrappers")
+#: ASCII only on purpose: the prefilter turns wrapper names into a bytes regex (see prefilter.py).
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
 
@@ -28,66 +34,78 @@ class ConfigError(Exception):
     """A configuration or usage mistake, described in one line."""
 
 
-def find_config(start: Path) -> Optional[Path]:
-    """The nearest pyproject.toml at or above ``start`` that has a ``[tool.wxkf-lint]`` table."""
-    for folder in [start, *start.parents]:
-        candidate = folder / "pyproject.toml"
-        if candidate.is_file():
-            try:
-                text = candidate.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                continue
-            if SECTION in text and _table(candidate, text) is not None:
-                return candidate
-    return None
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        raise ConfigError(f"{path}: cannot read: {reason}") from None
 
 
-def _table(path: Path, text: str) -> Optional[Mapping[str, Any]]:
+def _section(path: Path, text: str) -> Optional[Mapping[str, Any]]:
+    """Our table in ``text``, or None when the file has none; broken TOML is an error, not "no table"."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: invalid TOML: {error}") from None
-    table = data.get("tool", {}).get(SECTION)
-    if table is not None and not isinstance(table, dict):
-        raise ConfigError(f"{path}: [tool.{SECTION}] must be a table")
+        reason = " ".join(str(error).split())
+        raise ConfigError(f"{path}: invalid TOML: {reason}") from None
+    tool = data.get("tool")
+    if not isinstance(tool, dict) or SECTION not in tool:
+        return None
+    table = tool[SECTION]
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.{SECTION}]: expected a table, got {table!r}")
     return table
 
 
+def _find(start: Path) -> Optional[Tuple[Path, Mapping[str, Any]]]:
+    for folder in (start, *start.parents):
+        candidate = folder / "pyproject.toml"
+        try:
+            text = candidate.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue  # absent or unreadable: not ours, as ruff treats it
+        # The text test spares parsing every pyproject.toml on the way up; most have no table of ours.
+        if SECTION in text:
+            table = _section(candidate, text)
+            if table is not None:
+                return candidate, table
+    return None
+
+
+def find_config(start: Path) -> Optional[Path]:
+    """The nearest pyproject.toml at or above the folder ``start`` that has a ``[tool.wxkf-lint]`` table.
+
+    A pyproject.toml without our table is skipped, as ruff does, so that a sub-package's own
+    pyproject.toml does not hide the repository's configuration.
+    """
+    found = _find(start.resolve())
+    return found[0] if found else None
+
+
 def load_settings(config: Optional[Path] = None, isolated: bool = False, cwd: Optional[Path] = None) -> Settings:
-    """Settings from ``config``, or the nearest pyproject.toml above ``cwd``, or defaults."""
+    """Settings from ``config``, or the nearest configured pyproject.toml above ``cwd``, or defaults.
+
+    ``root`` (what exclude and per-file-ignores globs are relative to) is the configuration file's
+    folder, or ``cwd`` when there is none.
+    """
     here = (cwd or Path.cwd()).resolve()
     if isolated:
         return Settings(root=here)
     if config is not None:
         if not config.is_file():
             raise ConfigError(f"{config}: no such configuration file")
-        try:
-            text = config.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise ConfigError(f"{config}: cannot read: {error}") from None
-        table = _table(config, text)
+        table = _section(config, _read(config))
         if table is None:
             return Settings(config_path=config, root=config.resolve().parent)
         return settings_from_table(table, config)
-    found = find_config(here)
+    found = _find(here)
     if found is None:
         return Settings(root=here)
-    table = _table(found, found.read_text(encoding="utf-8"))
-    return settings_from_table(table or {}, found)
+    return settings_from_table(found[1], found[0])
 
 
 # -- validation ---------------------------------------------------------------------------------------
-
-
-def _codes(where: str) -> Callable[[str, Any], List[str]]:
-    def check(key: str, value: Any) -> List[str]:
-        items = _string_list(where, key, value, "a list of rule codes or prefixes")
-        bad = invalid_selectors(items)
-        if bad:
-            raise ConfigError(f"{where} {key}: unknown rule code or prefix {bad[0]!r}")
-        return items
-
-    return check
 
 
 def _string_list(where: str, key: str, value: Any, expected: str) -> List[str]:
@@ -96,37 +114,70 @@ def _string_list(where: str, key: str, value: Any, expected: str) -> List[str]:
     return list(value)
 
 
+def _codes(where: str, key: str, value: Any) -> List[str]:
+    items = _string_list(where, key, value, "a list of rule codes or prefixes (e.g. [\"WXK1\"])")
+    bad = invalid_selectors(items)
+    if bad:
+        raise ConfigError(f"{where} {key}: unknown rule code or prefix {bad[0]!r}")
+    return items
+
+
+def _per_file_ignores(where: str, key: str, value: Any) -> Dict[str, List[str]]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where} {key}: expected a table of \"glob\" = [codes], got {value!r}")
+    return {glob: _codes(where, f'{key}."{glob}"', codes) for glob, codes in value.items()}
+
+
+def _max_retries(where: str, key: str, value: Any) -> int:
+    # bool is an int subclass: ``max-retries = true`` must not mean 1.
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigError(f"{where} {key}: expected a non-negative integer, got {value!r}")
+    return value
+
+
+def _wrappers(where: str, key: str, value: Any) -> List[str]:
+    names = _string_list(where, key, value, "a list of dotted function names")
+    for name in names:
+        if not _DOTTED.match(name):
+            raise ConfigError(f"{where} {key}: expected a dotted function name (e.g. \"app.wecom.post\"), got {name!r}")
+    return names
+
+
+def _unknown_key(where: str, key: str) -> ConfigError:
+    close = difflib.get_close_matches(key.replace("_", "-"), KNOWN_KEYS, n=1)
+    hint = f", did you mean {close[0]!r}?" if close else ""
+    return ConfigError(f"{where}: unknown key {key!r}{hint} (expected one of: {', '.join(KNOWN_KEYS)})")
+
+
 def settings_from_table(table: Mapping[str, Any], source: Path) -> Settings:
-    """Validate every key of ``[tool.wxkf-lint]`` and build the settings."""
+    """Validate every key of ``[tool.wxkf-lint]`` read from ``source`` and build the settings."""
     where = f"{source}: [tool.{SECTION}]"
-    codes = _codes(where)
     values: Dict[str, Any] = {}
     for key, value in table.items():
-        if key in ("select", "ignore", "extend-select", "extend-ignore"):
-            values[key.replace("-", "_")] = codes(key, value)
-        elif key in ("exclude", "extend-exclude"):
-            values[key.replace("-", "_")] = _string_list(where, key, value, "a list of glob strings")
+        field = key.replace("-", "_")
+        if key in _CODE_KEYS:
+            values[field] = _codes(where, key, value)
+        elif key in _GLOB_KEYS:
+            values[field] = _string_list(where, key, value, "a list of glob strings")
         elif key == "per-file-ignores":
-            if not isinstance(value, dict):
-                raise ConfigError(f"{where} {key}: expected a table of glob = [codes], got {value!r}")
-            values["per_file_ignores"] = {glob: codes(f"{key}.{glob!r}", item) for glob, item in value.items()}
+            values[field] = _per_file_ignores(where, key, value)
         elif key == "max-retries":
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise ConfigError(f"{where} {key}: expected a non-negative integer, got {value!r}")
-            values["max_retries"] = value
+            values[field] = _max_retries(where, key, value)
         elif key == "wrappers":
-            names = _string_list(where, key, value, "a list of dotted function names")
-            bad = [name for name in names if not _DOTTED.match(name)]
-            if bad:
-                raise ConfigError(f"{where} {key}: expected dotted function names, got {bad[0]!r}")
-            values["wrappers"] = names
+            values[field] = _wrappers(where, key, value)
         else:
-            known = "select, ignore, extend-select, extend-ignore, per-file-ignores, exclude, extend-exclude, max-retries, wrappers"
-            raise ConfigError(f"{where}: unknown key {key!r} (expected one of: {known})")
+            raise _unknown_key(where, key)
     return Settings(config_path=source, root=source.resolve().parent, **values)
 
 
+# -- command-line overrides ---------------------------------------------------------------------------
+
+
 def parse_code_list(text: str) -> List[str]:
+    """``"WXK1, WXK203,"`` → ``["WXK1", "WXK203"]``: flake8's comma lists, blanks tolerated, case kept.
+
+    Case is kept so that ``wxk1`` is reported as an unknown code rather than silently meaning ``WXK1``.
+    """
     return [item.strip() for item in text.split(",") if item.strip()]
 
 
@@ -138,15 +189,16 @@ def apply_overrides(
     extend_select: Optional[str] = None,
     extend_ignore: Optional[str] = None,
 ) -> Settings:
-    """Command-line flags over configuration: --select/--ignore replace, --extend-* add."""
+    """Command-line flags over configuration: --select/--ignore replace it, --extend-* add to it."""
     changes: Dict[str, Any] = {}
-    for flag, text in (("--select", select), ("--ignore", ignore), ("--extend-select", extend_select), ("--extend-ignore", extend_ignore)):
+    flags = (("select", select), ("ignore", ignore), ("extend_select", extend_select), ("extend_ignore", extend_ignore))
+    for field, text in flags:
         if text is None:
             continue
         items = parse_code_list(text)
         bad = invalid_selectors(items)
         if bad:
+            flag = "--" + field.replace("_", "-")
             raise ConfigError(f"{flag}: unknown rule code or prefix {bad[0]!r}")
-        field = flag[2:].replace("-", "_")
         changes[field] = items if field in ("select", "ignore") else list(getattr(settings, field)) + items
     return replace(settings, **changes) if changes else settings

@@ -1,16 +1,18 @@
 """Which files a run lints: paths as given, folders walked for ``*.py``/``*.pyi``, minus excludes.
 
-Folders are walked with ``os.scandir`` and pruned early (default excludes, ``exclude``/``extend-exclude``
-globs, ``.gitignore`` files read with ``pathspec``), because on a repository of many small files the walk,
-not the linting, decides the run time.
+On a repository of many small files the walk, not the linting, decides the run time, so folders are
+listed once with ``os.scandir`` and pruned before they are entered, the exclude globs are compiled into
+one regex, and every relative path is built by string concatenation on the way down instead of
+``os.path.relpath`` per entry.  Each ``.gitignore`` is read only when the listing shows one, and compiled
+once per run.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import os
-from pathlib import Path
-from typing import Iterator, List, Optional, Sequence, Tuple
+import re
+from typing import Dict, List, Optional, Pattern, Sequence, Set, Tuple
 
 import pathspec
 
@@ -18,118 +20,188 @@ from wxkf_lint.settings import Settings
 
 SUFFIXES = (".py", ".pyi")
 
-#: (folder the .gitignore lives in, its compiled patterns)
-IgnoreSpec = Tuple[str, pathspec.PathSpec]
+#: a compiled .gitignore, and the path of the current folder relative to the folder holding it
+#: ("" there, else ending in "/"), since gitignore patterns are relative to their own folder
+_Ignore = Tuple[pathspec.PathSpec, str]
 
 
 class DiscoveryError(Exception):
     """A path the user gave cannot be linted (one line, exit 2)."""
 
 
-class _Excluder:
-    """Matches names and paths against the exclude globs (fnmatch, as flake8 and ruff do)."""
+def _relative(path: str, base: str) -> Optional[str]:
+    """``path`` relative to ``base`` in ``/`` form ("" when equal), or None when outside it."""
+    if path == base:
+        return ""
+    prefix = base if base.endswith(os.sep) else base + os.sep
+    if not path.startswith(prefix):
+        return None
+    return path[len(prefix):].replace(os.sep, "/")
+
+
+def _child(relative: str, name: str) -> str:
+    return f"{relative}/{name}" if relative else name
+
+
+class _Excludes:
+    """The exclude globs (fnmatch, case-sensitive, as flake8 and ruff use them) as one regex.
+
+    A glob is tried against the entry's name, its path relative to ``settings.root`` and its path
+    relative to the folder being walked, so ``build``, ``src/gen`` and ``*_pb2.py`` all do what they say.
+    """
 
     def __init__(self, settings: Settings) -> None:
-        self.patterns = settings.excludes
-        self.root = str(settings.root.resolve()) if settings.root else os.getcwd()
+        globs = [glob.strip().rstrip("/") for glob in settings.excludes]
+        globs = [glob[2:] if glob.startswith("./") else glob for glob in globs]
+        parts = [fnmatch.translate(glob) for glob in globs if glob]
+        self._regex: Optional[Pattern[str]] = re.compile("|".join(parts)) if parts else None
+        self.root = os.path.realpath(settings.root)
 
-    def excluded(self, name: str, path: str) -> bool:
-        if any(fnmatch.fnmatchcase(name, pattern) for pattern in self.patterns):
+    def match(self, *candidates: Optional[str]) -> bool:
+        regex = self._regex
+        return regex is not None and any(c and regex.match(c) for c in candidates)
+
+    def drops_file(self, given: str) -> bool:
+        """Whether a file named on the command line lies in, or is, something excluded.
+
+        Every folder on its way down from ``root`` counts, so pre-commit's ``build/x.py`` is dropped as
+        the walk would have skipped it.  Outside ``root`` only the name and the given spelling count:
+        the folders above a project are none of its configuration's business.
+        """
+        spelled = os.path.normpath(given).replace(os.sep, "/")
+        if self.match(os.path.basename(given), spelled):
             return True
-        absolute = os.path.abspath(path)
-        relative = os.path.relpath(absolute, self.root) if absolute.startswith(self.root) else path
-        relative = relative.replace(os.sep, "/")
-        return any(fnmatch.fnmatchcase(relative, pattern) or fnmatch.fnmatchcase(absolute, pattern) for pattern in self.patterns)
+        relative = _relative(os.path.realpath(given), self.root)
+        if not relative:
+            return False
+        parts = relative.split("/")
+        return any(self.match(part, "/".join(parts[: index + 1])) for index, part in enumerate(parts))
 
 
-def _read_gitignore(folder: str) -> Optional[IgnoreSpec]:
-    path = os.path.join(folder, ".gitignore")
-    try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            lines = handle.read().splitlines()
-    except OSError:
-        return None
-    spec = pathspec.PathSpec.from_lines("gitwildmatch", lines)
-    return (folder, spec) if lines else None
+class _GitIgnores:
+    """Compiled ``.gitignore`` files by folder, so each is read and compiled once per run."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.root = os.path.realpath(settings.root)
+        self._cache: Dict[str, Optional[pathspec.PathSpec]] = {}
+
+    def spec(self, folder: str) -> Optional[pathspec.PathSpec]:
+        real = os.path.realpath(folder)
+        if real not in self._cache:
+            self._cache[real] = self._compile(os.path.join(real, ".gitignore"))
+        return self._cache[real]
+
+    @staticmethod
+    def _compile(path: str) -> Optional[pathspec.PathSpec]:
+        try:
+            with open(path, encoding="utf-8", errors="replace") as handle:
+                spec = pathspec.GitIgnoreSpec.from_lines(handle.read().splitlines())
+        except OSError:
+            return None
+        return spec if len(spec) else None
+
+    def above(self, top: str) -> List[_Ignore]:
+        """The .gitignore files of the folders above ``top``, outermost first.
+
+        They reach up to the git root (the folder holding ``.git``) as git's own do; outside a git
+        repository, up to ``root``, so a project's .gitignore works before ``git init`` too.
+        """
+        real = os.path.realpath(top)
+        boundary = _git_root(real)
+        if boundary is None and _relative(real, self.root) is None:
+            return []
+        stop = boundary if boundary is not None else self.root
+        ignores: List[_Ignore] = []
+        folder, prefix = real, ""
+        while folder != stop:
+            folder, name = os.path.split(folder)
+            prefix = f"{name}/{prefix}"
+            spec = self.spec(folder)
+            if spec is not None:
+                ignores.append((spec, prefix))
+        ignores.reverse()
+        return ignores
 
 
 def _git_root(folder: str) -> Optional[str]:
-    current = os.path.abspath(folder)
-    while True:
-        if os.path.exists(os.path.join(current, ".git")):
-            return current
-        parent = os.path.dirname(current)
-        if parent == current:
+    while not os.path.exists(os.path.join(folder, ".git")):
+        parent = os.path.dirname(folder)
+        if parent == folder:
             return None
-        current = parent
+        folder = parent
+    return folder
 
 
-def _ancestor_specs(folder: str) -> List[IgnoreSpec]:
-    """The .gitignore files above ``folder``, up to its git root (outermost first)."""
-    root = _git_root(folder)
-    if root is None:
-        return []
-    specs: List[IgnoreSpec] = []
-    current = os.path.abspath(folder)
-    chain = []
-    while current != root:
-        current = os.path.dirname(current)
-        chain.append(current)
-    for ancestor in reversed(chain):
-        spec = _read_gitignore(ancestor)
-        if spec is not None:
-            specs.append(spec)
-    return specs
-
-
-def _ignored(path: str, is_dir: bool, specs: Sequence[IgnoreSpec]) -> bool:
-    absolute = os.path.abspath(path)
-    for base, spec in specs:
-        relative = os.path.relpath(absolute, base).replace(os.sep, "/")
-        if relative.startswith(".."):
-            continue
-        if spec.match_file(relative + "/" if is_dir else relative):
-            return True
+def _git_ignored(relative_name: str, is_dir: bool, ignores: Sequence[_Ignore]) -> bool:
+    """As git decides: the deepest .gitignore with a matching pattern wins, so ``!keep.py`` can re-include."""
+    for spec, prefix in reversed(ignores):
+        include = spec.check_file(prefix + relative_name + ("/" if is_dir else "")).include
+        if include is not None:
+            return include
     return False
 
 
-def _walk(top: str, excluder: _Excluder, specs: List[IgnoreSpec]) -> Iterator[str]:
-    own = _read_gitignore(top)
-    active = specs + [own] if own is not None else specs
-    try:
-        entries = sorted(os.scandir(top), key=lambda entry: entry.name)
-    except OSError as error:
-        raise DiscoveryError(f"{top}: cannot list folder: {error.strerror or error}") from None
-    for entry in entries:
-        path = entry.path
-        if entry.is_dir(follow_symlinks=False):
-            if not excluder.excluded(entry.name, path) and not (active and _ignored(path, True, active)):
-                yield from _walk(path, excluder, active)
-        elif entry.name.endswith(SUFFIXES) and entry.is_file():
-            if not excluder.excluded(entry.name, path) and not (active and _ignored(path, False, active)):
-                yield path
+def _walk(top: str, excludes: _Excludes, gitignores: _GitIgnores) -> List[str]:
+    """``top``'s lintable files: each folder's files sorted by name, then its sub-folders in order.
 
-
-def _display(path: str, given: str) -> str:
-    return path[2:] if given == "." and path.startswith("./") else path
+    An explicit stack, not recursion, so deeply nested packages cannot hit the recursion limit.
+    """
+    found: List[str] = []
+    # (path as spelled, relative to root or None, relative to top, .gitignores in force)
+    stack: List[Tuple[str, Optional[str], str, List[_Ignore]]] = [
+        (top, _relative(os.path.realpath(top), excludes.root), "", gitignores.above(top))
+    ]
+    while stack:
+        folder, from_root, from_top, ignores = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError as error:
+            raise DiscoveryError(f"{folder}: cannot list folder: {error.strerror or error}") from None
+        if any(entry.name == ".gitignore" for entry in entries):
+            own = gitignores.spec(folder)
+            if own is not None:
+                ignores = ignores + [(own, "")]
+        folders = []
+        for entry in entries:
+            name = entry.name
+            is_dir = entry.is_dir(follow_symlinks=False)
+            if not is_dir and not (name.endswith(SUFFIXES) and entry.is_file()):
+                continue
+            in_root = None if from_root is None else _child(from_root, name)
+            in_top = _child(from_top, name)
+            if excludes.match(name, in_root, in_top) or (ignores and _git_ignored(name, is_dir, ignores)):
+                continue
+            path = name if folder == "." else os.path.join(folder, name)
+            if is_dir:
+                folders.append((path, in_root, in_top, [(spec, prefix + name + "/") for spec, prefix in ignores]))
+            else:
+                found.append(path)
+        stack.extend(reversed(folders))
+    return found
 
 
 def iter_files(paths: Sequence[str], settings: Settings) -> List[str]:
-    """The files to lint, in the order given, each folder's files sorted, without duplicates."""
-    excluder = _Excluder(settings)
-    seen = set()
+    """The files to lint, in the order given, each folder's files sorted, without duplicates.
+
+    A file named explicitly is linted whatever its suffix (pre-commit and editors pass files), but is
+    dropped when an exclude glob covers it, as flake8 does.  ``-`` (stdin) passes through.
+    """
+    excludes = _Excludes(settings)
+    gitignores = _GitIgnores(settings)
+    seen: Set[str] = set()
     found: List[str] = []
     for given in paths:
         if given == "-":
-            candidates: List[str] = ["-"]
+            candidates = [given]
         elif os.path.isdir(given):
-            candidates = [_display(path, given) for path in _walk(given, excluder, _ancestor_specs(given))]
+            candidates = _walk(given, excludes, gitignores)
         elif os.path.exists(given):
-            candidates = [] if excluder.excluded(os.path.basename(given), given) else [given]
+            candidates = [] if excludes.drops_file(given) else [given]
         else:
             raise DiscoveryError(f"{given}: no such file or directory")
         for path in candidates:
-            if path not in seen:
-                seen.add(path)
+            key = os.path.normpath(path)
+            if key not in seen:
+                seen.add(key)
                 found.append(path)
     return found
