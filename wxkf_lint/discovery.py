@@ -120,7 +120,19 @@ class _GitIgnores:
             if spec is not None:
                 ignores.append((spec, prefix))
         ignores.reverse()
+        if self._covers(ignores):
+            return []  # the user named an ignored folder (say, a Python install under a dotfiles repo): lint it
         return ignores
+
+    @staticmethod
+    def _covers(ignores: Sequence[_Ignore]) -> bool:
+        """Do the .gitignore files above ``top`` ignore ``top`` itself (or a folder between)?"""
+        for spec, prefix in ignores:
+            parts = prefix.rstrip("/").split("/")
+            for depth in range(1, len(parts) + 1):
+                if spec.check_file("/".join(parts[:depth]) + "/").include:
+                    return True
+        return False
 
 
 def _git_root(folder: str) -> Optional[str]:
