@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import List, Optional, Pattern, Sequence, Type
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import MetadataWrapper, PositionProvider, WhitespaceInclusivePositionProvider
 
 from wxkf_lint import codes
 from wxkf_lint.analysis import FileContext
@@ -82,8 +82,10 @@ class Linter:
         reports = [report for visitor in visitors for report in visitor.reports]
         if not reports:
             return []
-        positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-        return _deduplicate([_to_finding(report, module, positions, path) for report in reports])
+        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        positions = wrapper.resolve(PositionProvider)
+        spans = wrapper.resolve(WhitespaceInclusivePositionProvider) if any(r.replacement is not None for r in reports) else {}
+        return _deduplicate([_to_finding(report, module, positions, spans, path) for report in reports])
 
     def _filter(self, findings: List[Finding], text: str, path: str) -> List[Finding]:
         if not findings:
@@ -96,11 +98,16 @@ class Linter:
         )
 
 
-def _to_finding(report: Report, module: cst.Module, positions, path: str) -> Finding:
+def _to_finding(report: Report, module: cst.Module, positions, spans, path: str) -> Finding:
+    """The finding at the node's own (syntactic) position; its fix over all the text the replaced node owns.
+
+    A fix replaces ``replaced`` by the code of ``replacement``, which includes the node's parentheses and,
+    for an argument, its comma: the whitespace-inclusive span is exactly the text ``code_for_node`` gives.
+    """
     where = positions[report.node]
     fix: Optional[Fix] = None
     if report.replacement is not None and report.replaced is not None:
-        span = positions[report.replaced]
+        span = spans[report.replaced]
         fix = Fix(
             span.start.line,
             span.start.column + 1,
