@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
-import pytest
-
-from tests.cli_helpers import REPO, parse_text_report, run_flake8, run_wxkf, write
+from tests.cli_helpers import parse_text_report, run_flake8, run_wxkf, write
 from tests.test_cli import CLEAN, DEFECTIVE
-
-EXAMPLES = REPO / "examples"
 
 RETRYING = '''\
 import time
@@ -61,15 +54,6 @@ def test_flake8_option_max_retries(tmp_path):
     assert _flake8_set(strict.stdout) == parse_text_report(runner_strict.stdout)
     assert "WXK202" not in lenient.stdout
     assert "Traceback" not in strict.stderr + lenient.stderr
-
-
-@pytest.mark.skipif(not EXAMPLES.is_dir(), reason="examples/ not present")
-def test_runner_and_flake8_agree_on_the_examples():
-    runner = run_wxkf(["--isolated", "examples"], cwd=REPO)
-    flake8 = run_flake8(["--select", "WXK", "examples"], cwd=REPO)
-    runner_set = {item for item in parse_text_report(runner.stdout) if item[3] not in ("WXK001",)}
-    assert runner_set, runner.stdout + runner.stderr
-    assert _flake8_set(flake8.stdout) == runner_set
 
 
 def test_runner_and_flake8_agree_on_opt_in_rules(tmp_path):
