@@ -16,7 +16,7 @@ from wxkf_lint.config import ConfigError, apply_overrides, load_settings
 from wxkf_lint.discovery import DiscoveryError, iter_files
 from wxkf_lint.engine import Linter
 from wxkf_lint.findings import Finding
-from wxkf_lint.reporters import REPORTERS, formats, statistics_report
+from wxkf_lint.reporters import REPORTERS, formats, internal_errors_report, statistics_report
 from wxkf_lint.rulebook import page_text
 from wxkf_lint.rules import ALL_RULES, RULES_BY_CODE
 
@@ -47,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     output.add_argument("--output", metavar="FILE", help="write the report to FILE instead of stdout")
     output.add_argument("--statistics", action="store_true", help="print a count per code")
     output.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    output.add_argument("--verbose", action="store_true", help="print the traceback of an internal error (WXK003)")
     info = parser.add_argument_group("information")
     info.add_argument("--list-rules", action="store_true", help="print every rule and exit")
     info.add_argument("--explain", metavar="CODE", help="print one rule's page and exit")
@@ -120,6 +121,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         write_report(report, args.output)
         if args.statistics and args.format != "text":
             sys.stderr.write(statistics_report(findings))
+        sys.stderr.write(internal_errors_report(findings, args.verbose))
     except (ConfigError, DiscoveryError, UsageError) as error:
         sys.stderr.write(f"wxkf-lint: error: {error}\n")
         return EXIT_ERROR

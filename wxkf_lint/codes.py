@@ -15,6 +15,13 @@ ENGINE_CODES: Dict[str, str] = {
     INTERNAL_ERROR: "internal-error",
 }
 
+# One line each, for reports that describe every code they can contain (SARIF's rule descriptors).
+ENGINE_SUMMARIES: Dict[str, str] = {
+    SYNTAX_ERROR: "the file does not parse as Python, so no rule could check it",
+    UNREADABLE: "the file could not be read or decoded, so no rule could check it",
+    INTERNAL_ERROR: "wxkf-lint itself failed on this file (a bug to report); run with --verbose for the traceback",
+}
+
 _CODE_SHAPE = re.compile(r"^WXK\d{0,3}$")
 
 

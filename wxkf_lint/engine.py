@@ -8,15 +8,16 @@ nested files).  Parents and bindings come from the shared analysis' own single w
 
 from __future__ import annotations
 
+import traceback
 from dataclasses import dataclass
-from typing import List, Optional, Pattern, Sequence, Type
+from typing import List, Optional, Pattern, Sequence, Tuple, Type
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider, WhitespaceInclusivePositionProvider
 
 from wxkf_lint import codes
 from wxkf_lint.analysis import FileContext
-from wxkf_lint.dispatch import run_rules
+from wxkf_lint.dispatch import RuleFailure, run_rules
 from wxkf_lint.findings import Finding, Fix
 from wxkf_lint.noqa import is_suppressed, noqa_lines
 from wxkf_lint.prefilter import compile_byte_markers, compile_markers
@@ -68,24 +69,27 @@ class Linter:
         except RecursionError:
             return [_engine_finding(path, codes.INTERNAL_ERROR, "internal error: file too deeply nested to parse")]
         try:
-            findings = self._check(module, path)
+            findings, failures = self._check(module, path)
         except RecursionError:
-            return [_engine_finding(path, codes.INTERNAL_ERROR, "internal error: file too deeply nested to analyse")]
+            return [_internal_error(path, "internal error: file too deeply nested to analyse")]
         except Exception as error:  # one file's internal error must not stop the run
-            return [_engine_finding(path, codes.INTERNAL_ERROR, f"internal error: {type(error).__name__}: {error}")]
-        return self._filter(findings, text, path)
+            return [_internal_error(path, f"internal error: {_describe(error)}")]
+        # No noqa or ignore hides an internal error: a file that was not fully checked must not look clean.
+        return sorted(self._filter(findings, text, path) + failures, key=lambda f: f.sort_key)
 
-    def _check(self, module: cst.Module, path: str) -> List[Finding]:
+    def _check(self, module: cst.Module, path: str) -> Tuple[List[Finding], List[Finding]]:
+        """The rules' findings, and a WXK003 for each rule that raised (the others' findings are kept)."""
         context = FileContext(module, self.settings, path)
         visitors = [rule(context) for rule in self.rules]
-        run_rules(module, context.index, visitors)
+        failures = run_rules(module, context.index, visitors)
         reports = [report for visitor in visitors for report in visitor.reports]
-        if not reports:
-            return []
+        if not reports and not failures:
+            return [], []
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
         positions = wrapper.resolve(PositionProvider)
         spans = wrapper.resolve(WhitespaceInclusivePositionProvider) if any(r.replacement is not None for r in reports) else {}
-        return _deduplicate([_to_finding(report, module, positions, spans, path) for report in reports])
+        findings = _deduplicate([_to_finding(report, module, positions, spans, path) for report in reports])
+        return findings, [_rule_failure(failure, positions, path) for failure in failures]
 
     def _filter(self, findings: List[Finding], text: str, path: str) -> List[Finding]:
         if not findings:
@@ -159,5 +163,27 @@ def _syntax_error(text: str, path: str, error: cst.ParserSyntaxError) -> Finding
     return _engine_finding(path, codes.SYNTAX_ERROR, f"syntax error: {message}", line, max(column, 1))
 
 
-def _engine_finding(path: str, code: str, message: str, line: int = 1, column: int = 1) -> Finding:
-    return Finding(path, line, column, line, column, code, codes.ENGINE_CODES[code], f"{code} {message}")
+def _rule_failure(failure: RuleFailure, positions, path: str) -> Finding:
+    """WXK003 where the rule raised, naming the rule and the exception; the traceback for ``--verbose``."""
+    rule = failure.rule
+    where = positions.get(failure.node)
+    line, column = (where.start.line, where.start.column + 1) if where is not None else (1, 1)
+    message = f"internal error in rule {rule.code} ({rule.name}): {_describe(failure.error)}"
+    return _engine_finding(path, codes.INTERNAL_ERROR, message, line, column, failure.traceback)
+
+
+def _internal_error(path: str, message: str) -> Finding:
+    """WXK003 for the whole file; call it in the ``except`` block, whose traceback it keeps for ``--verbose``."""
+    return _engine_finding(path, codes.INTERNAL_ERROR, message, detail=traceback.format_exc())
+
+
+def _describe(error: BaseException) -> str:
+    """``ValueError: first line of the message``: a finding is one line."""
+    lines = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {lines[0]}" if lines else type(error).__name__
+
+
+def _engine_finding(
+    path: str, code: str, message: str, line: int = 1, column: int = 1, detail: Optional[str] = None
+) -> Finding:
+    return Finding(path, line, column, line, column, code, codes.ENGINE_CODES[code], f"{code} {message}", detail=detail)

@@ -8,7 +8,7 @@ serialised, printed as a diff, and applied without keeping the tree around.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any, Dict, Optional
 
 
@@ -37,10 +37,15 @@ class Finding:
     name: str
     message: str
     fix: Optional[Fix] = None
+    # An internal error's traceback, for ``--verbose`` only: it travels with the finding (also back from
+    # worker processes) but is no part of any report.
+    detail: Optional[str] = field(default=None, compare=False, repr=False)
 
     @property
     def sort_key(self) -> tuple:
         return (self.path, self.line, self.column, self.code)
 
     def as_dict(self) -> Dict[str, Any]:
-        return asdict(self)
+        row = asdict(self)
+        del row["detail"]
+        return row
