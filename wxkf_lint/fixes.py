@@ -1,0 +1,262 @@
+"""Applying the safe fixes rules record: edit the text, re-lint until nothing changes, write or diff.
+
+A fix is a text edit (see :class:`wxkf_lint.findings.Fix`), so fixing never keeps a tree around: the
+edits of one pass are applied to the decoded text from last to first, the result is linted again (a fix
+can expose another, and positions move), and passes stop when no fix is left or the text stops changing.
+Two guarantees hold whatever a rule does: edits that overlap are never applied half (the later one is
+dropped and stays reported), and a pass whose result LibCST cannot parse is thrown away whole, so no
+file is ever written in a state that does not parse.  Writing replaces the file atomically (a temporary
+file in the same folder, then ``os.replace``) with the file's mode, encoding, BOM and newlines kept.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import stat
+import tempfile
+from dataclasses import dataclass, field, replace
+from typing import Callable, List, Optional, Sequence, Tuple
+
+import libcst as cst
+
+from wxkf_lint.engine import Linter
+from wxkf_lint.findings import Finding, Fix
+from wxkf_lint.source import DecodeError, SourceText, decode, encode
+
+#: passes of fix-then-relint before giving up on reaching a fixed point (ruff stops at 100; our fixes
+#: never expose more than one further fix, so 10 is ample and bounds the cost of a pathological file)
+MAX_PASSES = 10
+
+#: line breaks exactly as LibCST counts them for positions (not ``str.splitlines``, which also breaks
+#: at form feeds and other separators that Python source treats as ordinary characters)
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+
+
+class FixError(Exception):
+    """A fixed file could not be written (the original is left as it was)."""
+
+
+@dataclass(frozen=True)
+class FixOutcome:
+    """What fixing one file came to: its final text, the findings fixed on the way, and those left.
+
+    ``source`` is None for a file that could not be read or decoded: nothing was fixed, and its
+    WXK002 finding is among ``remaining``.
+    """
+
+    path: str
+    source: Optional[SourceText]
+    text: str
+    fixed: List[Finding]
+    remaining: List[Finding]
+
+    @property
+    def changed(self) -> bool:
+        return self.source is not None and self.text != self.source.text
+
+
+@dataclass
+class FixRun:
+    """The outcome of ``--fix`` or ``--diff`` over every file of a run."""
+
+    outcomes: List[FixOutcome] = field(default_factory=list)
+    #: files whose fixed text could not be written (each left as it was, its findings reported unfixed)
+    errors: List[str] = field(default_factory=list)
+    #: what ``--fix`` echoes for stdin: the fixed source, in the encoding it came in
+    stdin_output: Optional[bytes] = None
+
+    @property
+    def remaining(self) -> List[Finding]:
+        return [finding for outcome in self.outcomes for finding in outcome.remaining]
+
+    @property
+    def changed(self) -> bool:
+        return any(outcome.changed for outcome in self.outcomes)
+
+    def diff(self) -> str:
+        return "".join(unified_diff(o.path, o.source.text, o.text) for o in self.outcomes if o.changed and o.source)
+
+    def summary(self, diff: bool) -> str:
+        """ruff's closing line: ``Found N errors (M fixed, K remaining).`` or ``Would fix M errors.``"""
+        fixed = sum(len(outcome.fixed) for outcome in self.outcomes)
+        if diff:
+            return f"Would fix {_errors(fixed)}." if fixed else "No errors would be fixed."
+        remaining = len(self.remaining)
+        return f"Found {_errors(fixed + remaining)} ({fixed} fixed, {remaining} remaining)."
+
+
+def _line_starts(text: str) -> List[int]:
+    starts = [0]
+    starts.extend(match.end() for match in _LINE_BREAK.finditer(text))
+    return starts
+
+
+def _offset(starts: List[int], line: int, column: int) -> int:
+    """The string index of a 1-based (line, column) as LibCST reports it."""
+    return starts[line - 1] + column - 1
+
+
+def select_fixes(findings: Sequence[Finding]) -> List[Finding]:
+    """The findings whose fixes can be applied together: in source order, each one overlapping none before it.
+
+    Two insertions at the same point count as overlapping too, since their order would be a guess.
+    """
+    chosen: List[Finding] = []
+    for finding in sorted((f for f in findings if f.fix is not None), key=_fix_range):
+        start, _ = _fix_range(finding)
+        if chosen:
+            last_start, last_end = _fix_range(chosen[-1])
+            if start < last_end or start == last_start == last_end:
+                continue
+        chosen.append(finding)
+    return chosen
+
+
+def _fix_range(finding: Finding) -> Tuple[Tuple[int, int], Tuple[int, int]]:
+    fix = finding.fix
+    assert fix is not None
+    return (fix.line, fix.column), (fix.end_line, fix.end_column)
+
+
+def apply_fixes(text: str, findings: Sequence[Finding]) -> Tuple[str, List[Finding]]:
+    """One pass: the text with every non-overlapping fix applied, and the findings whose fixes were applied.
+
+    When the result does not parse, the pass is refused whole: the text comes back unchanged and no
+    finding counts as fixed.
+    """
+    starts = _line_starts(text)
+
+    def span(fix: Fix) -> Tuple[int, int]:
+        return _offset(starts, fix.line, fix.column), _offset(starts, fix.end_line, fix.end_column)
+
+    chosen = [f for f in select_fixes(findings) if f.fix and text[slice(*span(f.fix))] != f.fix.content]
+    if not chosen:
+        return text, []
+    fixed = text
+    for finding in reversed(chosen):
+        assert finding.fix is not None
+        begin, end = span(finding.fix)
+        fixed = fixed[:begin] + finding.fix.content + fixed[end:]
+    if not parses(fixed):
+        return text, []
+    return fixed, chosen
+
+
+def parses(text: str) -> bool:
+    try:
+        cst.parse_module(text)
+    except (cst.ParserSyntaxError, RecursionError):
+        return False
+    return True
+
+
+def fix_source(linter: Linter, source: SourceText, path: str) -> FixOutcome:
+    """Fix one file's text to a fixed point (at most :data:`MAX_PASSES` passes)."""
+    text = source.text
+    findings = linter.lint_source(source, path)
+    fixed: List[Finding] = []
+    for _ in range(MAX_PASSES):
+        text_after, applied = apply_fixes(text, findings)
+        if not applied:
+            break
+        fixed.extend(applied)
+        text = text_after
+        findings = linter.lint_source(replace(source, text=text), path)
+    return FixOutcome(path, source, text, fixed, findings)
+
+
+def fix_bytes(linter: Linter, data: bytes, path: str) -> FixOutcome:
+    try:
+        source = decode(data)
+    except DecodeError:
+        return FixOutcome(path, None, "", [], linter.lint_bytes(data, path))
+    return fix_source(linter, source, path)
+
+
+def fix_files(linter: Linter, paths: Sequence[str], read_stdin: Callable[[], bytes], stdin_name: str, write: bool) -> FixRun:
+    """Fix every file (``-`` is stdin, named ``stdin_name``); with ``write``, replace the files that changed.
+
+    stdin is never written anywhere but :attr:`FixRun.stdin_output`.
+    """
+    run = FixRun()
+    for path in paths:
+        if path == "-":
+            data = read_stdin()
+            outcome = fix_bytes(linter, data, stdin_name)
+            run.stdin_output = encode(outcome.text, outcome.source) if outcome.changed and outcome.source else data
+        else:
+            outcome = _fix_path(linter, path, write, run.errors)
+        run.outcomes.append(outcome)
+    return run
+
+
+def _fix_path(linter: Linter, path: str, write: bool, errors: List[str]) -> FixOutcome:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return FixOutcome(path, None, "", [], linter.lint_path(path))
+    outcome = fix_bytes(linter, data, path)
+    if write and outcome.changed and outcome.source is not None:
+        try:
+            write_fixed(path, outcome.source, outcome.text)
+        except FixError as error:
+            errors.append(str(error))
+            return FixOutcome(path, outcome.source, outcome.source.text, [], linter.lint_source(outcome.source, path))
+    return outcome
+
+
+def write_fixed(path: str, source: SourceText, text: str) -> None:
+    """Replace the file at ``path`` with ``text``, atomically, in the encoding, BOM and mode it had.
+
+    Refuses (:class:`FixError`) a text that does not parse or cannot be encoded as the file was; the
+    original file is then untouched.  A symbolic link is followed, so the link stays a link.
+    """
+    if not parses(text):
+        raise FixError(f"{path}: the fixed text does not parse; file left unchanged")
+    try:
+        data = encode(text, source)
+    except UnicodeEncodeError as error:
+        raise FixError(f"{path}: the fixed text cannot be encoded as {source.encoding}: {error.reason}") from None
+    target = os.path.realpath(path)
+    folder, name = os.path.split(target)
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+        handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".wxkf-fix", dir=folder or ".")
+    except OSError as error:
+        raise FixError(f"{path}: cannot write the fixed file: {error.strerror or error}") from None
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, mode)
+        os.replace(temporary, target)
+    except BaseException as error:  # an interrupt too must not leave the temporary file behind
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        if isinstance(error, OSError):
+            raise FixError(f"{path}: cannot write the fixed file: {error.strerror or error}") from None
+        raise
+
+
+def _diff_lines(text: str) -> List[str]:
+    """The lines with their own line breaks, split where LibCST and Python split them."""
+    starts = _line_starts(text)
+    if starts[-1] == len(text):
+        starts.pop()
+    return [text[start:end] for start, end in zip(starts, starts[1:] + [len(text)])]
+
+
+def unified_diff(path: str, before: str, after: str) -> str:
+    """A ``diff -u`` of one file with ``a/``/``b/`` headers, as ruff and git print it."""
+    lines = []
+    for line in difflib.unified_diff(_diff_lines(before), _diff_lines(after), f"a/{path}", f"b/{path}"):
+        if not line.endswith(("\n", "\r")):
+            line += "\n\\ No newline at end of file\n"
+        lines.append(line)
+    return "".join(lines)
+
+
+def _errors(count: int) -> str:
+    return f"{count} error" if count == 1 else f"{count} errors"
