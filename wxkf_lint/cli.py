@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import List, Optional, Sequence
+from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple
 
 from wxkf_lint import __version__, codes
 from wxkf_lint.config import ConfigError, apply_overrides, load_settings
@@ -19,6 +19,9 @@ from wxkf_lint.findings import Finding
 from wxkf_lint.reporters import REPORTERS, formats, internal_errors_report, statistics_report
 from wxkf_lint.rulebook import page_text
 from wxkf_lint.rules import ALL_RULES, RULES_BY_CODE
+
+if TYPE_CHECKING:
+    from wxkf_lint.fixes import FixRun
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -48,6 +51,17 @@ def build_parser() -> argparse.ArgumentParser:
     output.add_argument("--statistics", action="store_true", help="print a count per code")
     output.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     output.add_argument("--verbose", action="store_true", help="print the traceback of an internal error (WXK003)")
+    fixing = parser.add_argument_group("fixes")
+    fixing.add_argument(
+        "--fix",
+        action="store_true",
+        help="apply the safe fixes and report what remains; for - (stdin) print the fixed source and report on stderr",
+    )
+    fixing.add_argument(
+        "--diff",
+        action="store_true",
+        help="print the safe fixes as a unified diff and write nothing (exit 1 if there is a diff)",
+    )
     info = parser.add_argument_group("information")
     info.add_argument("--list-rules", action="store_true", help="print every rule and exit")
     info.add_argument("--explain", metavar="CODE", help="print one rule's page and exit")
@@ -73,7 +87,8 @@ def explain(code: str) -> str:
     return page if page.endswith("\n") else page + "\n"
 
 
-def lint(args: argparse.Namespace) -> List[Finding]:
+def prepare(args: argparse.Namespace) -> Tuple[Linter, List[str]]:
+    """The linter for the configured rules, and the files to run it on."""
     settings = load_settings(Path(args.config) if args.config else None, args.isolated, Path.cwd())
     settings = apply_overrides(
         settings,
@@ -82,14 +97,32 @@ def lint(args: argparse.Namespace) -> List[Finding]:
         extend_select=args.extend_select,
         extend_ignore=args.extend_ignore,
     )
-    linter = Linter.from_settings(settings)
+    return Linter.from_settings(settings), iter_files(args.paths or ["."], settings)
+
+
+def lint(args: argparse.Namespace, linter: Linter, paths: Sequence[str]) -> List[Finding]:
     findings: List[Finding] = []
-    for path in iter_files(args.paths or ["."], settings):
+    for path in paths:
         if path == "-":
             findings.extend(linter.lint_bytes(sys.stdin.buffer.read(), args.stdin_filename or "-"))
         else:
             findings.extend(linter.lint_path(path))
     return findings
+
+
+def fix(args: argparse.Namespace, linter: Linter, paths: Sequence[str]) -> FixRun:
+    """``--fix`` / ``--diff``: files are rewritten only for ``--fix`` without ``--diff``; stdin never is."""
+    from wxkf_lint.fixes import fix_files  # imports LibCST: only a fixing run pays for it up front
+
+    run = fix_files(linter, paths, sys.stdin.buffer.read, args.stdin_filename or "-", write=not args.diff)
+    if args.diff:
+        write_report(run.diff(), args.output)
+    elif run.stdin_output is not None:
+        sys.stdout.buffer.write(run.stdin_output)
+        sys.stdout.flush()
+    for error in run.errors:
+        sys.stderr.write(f"wxkf-lint: error: {error}\n")
+    return run
 
 
 def write_report(text: str, output: Optional[str]) -> None:
@@ -114,14 +147,26 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if args.explain:
             write_report(explain(args.explain), args.output)
             return EXIT_CLEAN
-        findings = lint(args)
+        linter, paths = prepare(args)
+        run = fix(args, linter, paths) if args.fix or args.diff else None
+        if run is not None and args.diff:
+            sys.stderr.write(run.summary(diff=True) + "\n")
+            return EXIT_FINDINGS if run.changed and not args.exit_zero else EXIT_CLEAN
+        findings = run.remaining if run is not None else lint(args, linter, paths)
         report = REPORTERS[args.format](findings)
         if args.statistics:
             report += statistics_report(findings) if args.format == "text" else ""
-        write_report(report, args.output)
+        if run is not None and run.stdin_output is not None and args.output is None:
+            sys.stderr.write(report)  # stdout carries the fixed source
+        else:
+            write_report(report, args.output)
         if args.statistics and args.format != "text":
             sys.stderr.write(statistics_report(findings))
         sys.stderr.write(internal_errors_report(findings, args.verbose))
+        if run is not None:
+            sys.stderr.write(run.summary(diff=False) + "\n")
+            if run.errors:
+                return EXIT_ERROR
     except (ConfigError, DiscoveryError, UsageError) as error:
         sys.stderr.write(f"wxkf-lint: error: {error}\n")
         return EXIT_ERROR
