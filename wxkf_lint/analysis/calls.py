@@ -120,6 +120,8 @@ class CallAnalysis:
         for function in index.nodes(cst.FunctionDef):
             self.functions.setdefault(function.name.value, []).append(function)
         self.wrappers: Set[cst.FunctionDef] = set()
+        #: the URL text a wrapper sends to, with UNKNOWN where its parameters go (``…/cgi-bin/kf/\x00``)
+        self.wrapper_urls: Dict[cst.FunctionDef, str] = {}
         self.checking_functions: Set[cst.FunctionDef] = self._checking_functions()
         self._find_calls()
 
@@ -133,10 +135,11 @@ class CallAnalysis:
         for attribute in self.index.nodes(cst.Attribute):
             if attribute.attr.value == "errcode":
                 self._add_enclosing_function(attribute, found)
-        # one level of delegation: a wrapper that hands the response to a checking helper
+        # one level of delegation: a wrapper that hands the response to a checking helper (a helper called
+        # with no argument, such as a token refresh, is not given the response and checks nothing of it)
         checking_names = {function.name.value for function in found}
         for call in self.index.nodes(cst.Call):
-            if callee_name(call) in checking_names:
+            if call.args and callee_name(call) in checking_names:
                 self._add_enclosing_function(call, found)
         return found
 
@@ -183,17 +186,37 @@ class CallAnalysis:
             return static_text(inner, self.index) if inner is not None else None
         return text
 
-    def _endpoint_argument(self, call: cst.Call) -> Optional[str]:
+    def _endpoint_argument(self, call: cst.Call, prefixes: Iterable[str] = ()) -> Optional[str]:
+        """The endpoint a string argument names; ``prefixes`` are the fixed path parts a wrapper puts before
+        its parameter (``send_msg`` sent by a wrapper of ``…/cgi-bin/kf/{name}`` is ``kf/send_msg``)."""
         keyword = keyword_arg(call, "path", "url", "endpoint", "api", "uri")
         candidates = [keyword.value] if keyword is not None else []
         candidates += positional_args(call)[:2]
         for candidate in candidates:
             text = static_text(candidate, self.index)
             if text is not None:
-                endpoint = endpoint_of_path_text(text)
+                endpoint = None
+                if not is_wecom_url_text(text):
+                    endpoint = next(
+                        (found for found in (endpoint_of_path_text(p + text.lstrip("/")) for p in prefixes) if found), None
+                    )
+                endpoint = endpoint or endpoint_of_path_text(text)
                 if endpoint is not None:
                     return endpoint
         return None
+
+    def _path_prefix(self, wrapper: cst.FunctionDef) -> Optional[str]:
+        """``kf/`` for a wrapper that sends to ``…/cgi-bin/kf/`` + a parameter; None when no fixed path part
+        sits between ``cgi-bin/`` and the parameter."""
+        text = self.wrapper_urls.get(wrapper)
+        start = text.find("cgi-bin/") if text is not None else -1
+        if text is None or start < 0:
+            return None
+        rest = text[start + len("cgi-bin/"):]
+        prefix, unknown, _ = rest.partition(UNKNOWN)
+        if not unknown or not prefix.endswith("/") or not re.fullmatch(r"[a-z0-9_/]+", prefix):
+            return None
+        return prefix
 
     def _body(self, call: cst.Call, positional_index: int) -> tuple:
         keyword = keyword_arg(call, *_BODY_KEYWORDS)
@@ -216,6 +239,10 @@ class CallAnalysis:
                 function = self.index.function_of(call)
                 if isinstance(function, cst.FunctionDef):
                     self.wrappers.add(function)
+                    url = self._url_argument(call)
+                    text = self._url_text(url) if url is not None else None
+                    if text is not None:
+                        self.wrapper_urls.setdefault(function, text)
         # Then calls of wrappers (twice, so that a wrapper of a wrapper is seen).
         for _ in range(2):
             remaining = []
@@ -277,7 +304,18 @@ class CallAnalysis:
         for position, arg in enumerate(args):
             if arg is url and position + 1 < len(args):
                 return args[position + 1], None
+        request = self._request_object(url)
+        if request is not None and request is not call:
+            # urllib: ``urlopen(req)`` sends the body given to ``req = Request(url, data=…)``
+            return self._positional_body_after_url(request, self._url_argument(request) or url)
         return None, None
+
+    def _request_object(self, url: cst.BaseExpression) -> Optional[cst.Call]:
+        """The ``Request(...)`` call a urllib ``urlopen`` argument is or is bound to."""
+        if isinstance(url, cst.Name):
+            binding = self.index.lookup(url.value, url)
+            url = binding.value if binding is not None and isinstance(binding.value, cst.Call) else url
+        return url if isinstance(url, cst.Call) and callee_name(url) == "Request" else None
 
     def _classify_wrapper_call(self, call: cst.Call) -> bool:
         name = callee_name(call)
@@ -286,7 +324,8 @@ class CallAnalysis:
             return False
         if any(self.index.is_inside(call, target) for target in targets):
             return False  # recursion inside the wrapper itself is a retry, not a new call site
-        endpoint = self._endpoint_argument(call)
+        prefixes = [prefix for prefix in map(self._path_prefix, targets) if prefix]
+        endpoint = self._endpoint_argument(call, prefixes)
         url = self._url_argument(call)
         url_text = self._url_text(url) if url is not None else None
         if endpoint is None and not is_wecom_url_text(url_text):

@@ -8,11 +8,12 @@ or through a name bound to the read (``code = data["errcode"]``; ``if code == -1
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Dict, List, Set
+from typing import TYPE_CHECKING, Dict, FrozenSet, List, Set
 
 import libcst as cst
 
 from wxkf_lint.analysis.codesets import OTHER, CodeTests, Predicate
+from wxkf_lint.analysis.syntax import int_literal
 
 if TYPE_CHECKING:
     from wxkf_lint.analysis import FileContext
@@ -89,7 +90,14 @@ class ErrcodeChecks:
                 self.by_family.setdefault(family, FamilyChecks()).has_catch_all = True
         for match in self.index.nodes(cst.Match):
             families = self._families_in(match.subject)
-            if families and any(isinstance(case.pattern, cst.MatchAs) and case.pattern.pattern is None for case in match.cases):
+            if not families:
+                continue
+            for case in match.cases:
+                values = _case_codes(case.pattern)
+                for family in families if values else ():
+                    # ``case 95001 | 95002:`` singles those codes out as ``errcode in (95001, 95002)`` does
+                    self.by_family.setdefault(family, FamilyChecks()).predicates.append(_member_of(values))
+            if any(isinstance(case.pattern, cst.MatchAs) and case.pattern.pattern is None for case in match.cases):
                 for family in families:
                     self.by_family.setdefault(family, FamilyChecks()).has_catch_all = True
 
@@ -105,3 +113,20 @@ class ErrcodeChecks:
 
     def of(self, family: cst.CSTNode) -> FamilyChecks:
         return self.by_family.get(family, FamilyChecks())
+
+
+def _case_codes(pattern: cst.MatchPattern) -> FrozenSet[int]:
+    """The int codes a ``case`` pattern matches (``0``, ``95001 | 95002``, ``-1 as busy``); empty otherwise."""
+    if isinstance(pattern, cst.MatchValue):
+        value = int_literal(pattern.value)
+        return frozenset() if value is None else frozenset({value})
+    if isinstance(pattern, cst.MatchOr):
+        parts = [_case_codes(element.pattern) for element in pattern.patterns]
+        return frozenset().union(*parts) if all(parts) else frozenset()
+    if isinstance(pattern, cst.MatchAs) and pattern.pattern is not None:
+        return _case_codes(pattern.pattern)
+    return frozenset()
+
+
+def _member_of(values: FrozenSet[int]) -> Predicate:
+    return lambda code: code in values

@@ -187,8 +187,9 @@ class ResponseAnalysis:
         read = self.read_of(node)
         return read if read is not None and read.key == ERRCODE else None
 
-    def errmsg_of(self, node: cst.CSTNode) -> Optional[Read]:
-        """errmsg text: a read, a name bound to one, or that text lower-cased/stripped."""
+    def errmsg_of(self, node: cst.CSTNode, _depth: int = 0) -> Optional[Read]:
+        """errmsg text: a read, a name bound to one, or that text lower-cased/stripped (also through a name:
+        ``msg = resp["errmsg"].lower()``)."""
         current = node
         while (
             isinstance(current, cst.Call)
@@ -197,6 +198,10 @@ class ResponseAnalysis:
         ):
             current = current.func.value
         read = self.read_of(current)
+        if read is None and isinstance(current, cst.Name) and _depth < 4:
+            binding = self.index.lookup(current.value, current)
+            if binding is not None and isinstance(binding.value, cst.Call) and binding.node is not current:
+                return self.errmsg_of(binding.value, _depth + 1)
         return read if read is not None and read.key == ERRMSG else None
 
     def reads_of_family(self, family: cst.CSTNode) -> List[Read]:

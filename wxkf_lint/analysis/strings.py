@@ -8,14 +8,19 @@ it cannot see, so that marker and endpoint tests work on the folded text.
 
 from __future__ import annotations
 
-from typing import Optional, Set
+import re
+import string
+from typing import Callable, Optional, Set
 
 import libcst as cst
 
 from wxkf_lint.analysis.index import SyntaxIndex
+from wxkf_lint.analysis.syntax import dotted_name
 
 UNKNOWN = "\x00"
 _MAX_DEPTH = 8
+_PERCENT_FIELD = re.compile(r"%%|%(\([^)]*\))?[-#0 +]*(?:\d+|\*)?(?:\.\d+)?[sdiouxXeEfFgGcra]")
+_ENV_LOOKUPS = {"os.environ.get", "os.getenv", "environ.get", "getenv"}
 
 
 def literal_string(node: cst.CSTNode) -> Optional[str]:
@@ -57,12 +62,19 @@ def static_text(node: cst.CSTNode, index: SyntaxIndex, _depth: int = 0, _seen: O
                 return None
             return (left or UNKNOWN) + (right or UNKNOWN)
         if isinstance(node.operator, cst.Modulo):
-            return fold(node.left)
+            template = fold(node.left)
+            return None if template is None else _percent_format(template, node.right, fold)
         return None
     if isinstance(node, cst.Call):
         func = node.func
-        if isinstance(func, cst.Attribute) and func.attr.value in ("format", "strip", "rstrip", "lstrip"):
+        if isinstance(func, cst.Attribute) and func.attr.value == "format":
+            template = fold(func.value)
+            return None if template is None else _brace_format(template, node, fold)
+        if isinstance(func, cst.Attribute) and func.attr.value in ("strip", "rstrip", "lstrip"):
             return fold(func.value)
+        if dotted_name(func) in _ENV_LOOKUPS and len(node.args) >= 2:
+            # ``os.environ.get("WECOM_BASE", "https://qyapi…")``: the default is the URL the code is written for
+            return fold(node.args[1].value)
         name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
         if name in ("urljoin", "join") and node.args:
             texts = [fold(arg.value) for arg in node.args if arg.keyword is None]
@@ -87,6 +99,55 @@ def static_text(node: cst.CSTNode, index: SyntaxIndex, _depth: int = 0, _seen: O
             return fold(binding.value)
         return None
     return None
+
+
+def _percent_format(template: str, values: cst.BaseExpression, fold: Callable[[cst.CSTNode], Optional[str]]) -> str:
+    """``"%s/kf/send_msg?access_token=%s" % (BASE, token)`` with the arguments' text (or UNKNOWN) put in."""
+    positional = [element.value for element in values.elements] if isinstance(values, cst.Tuple) else [values]
+    named = {}
+    if isinstance(values, cst.Dict):
+        for element in values.elements:
+            if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString):
+                named[element.key.evaluated_value] = element.value
+    position = iter(positional)
+
+    def put(match: "re.Match[str]") -> str:
+        if match.group(0) == "%%":
+            return "%"
+        key = match.group(1)
+        value = named.get(key[1:-1]) if key else next(position, None)
+        text = fold(value) if value is not None else None
+        return text if text is not None else UNKNOWN
+
+    return _PERCENT_FIELD.sub(put, template)
+
+
+def _brace_format(template: str, call: cst.Call, fold: Callable[[cst.CSTNode], Optional[str]]) -> str:
+    """``"{}/kf/{}".format(BASE, name)`` with the arguments' text (or UNKNOWN) put in; a template
+    ``str.format`` itself would reject is returned as it is."""
+    positional = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
+    named = {arg.keyword.value: arg.value for arg in call.args if arg.keyword is not None}
+    parts = []
+    automatic = 0
+    try:
+        fields = list(string.Formatter().parse(template))
+    except ValueError:
+        return template
+    for literal, field, _spec, _conversion in fields:
+        parts.append(literal)
+        if field is None:
+            continue
+        head = re.split(r"[.\[]", field, maxsplit=1)[0]
+        if head == "":
+            value = positional[automatic] if automatic < len(positional) else None
+            automatic += 1
+        elif head.isdigit():
+            value = positional[int(head)] if int(head) < len(positional) else None
+        else:
+            value = named.get(head)
+        text = fold(value) if value is not None and head == field else None
+        parts.append(text if text is not None else UNKNOWN)
+    return "".join(parts)
 
 
 def _class_constant(class_name: str, attr: str, index: SyntaxIndex):

@@ -14,10 +14,15 @@ import libcst as cst
 from wxkf_lint.analysis.index import SyntaxIndex
 from wxkf_lint.analysis.responses import ERRCODE, ERRMSG, ResponseAnalysis, is_logging_call
 from wxkf_lint.analysis.strings import literal_string
-from wxkf_lint.analysis.syntax import names_in
+from wxkf_lint.analysis.syntax import callee_name, names_in
 
 _GUARDING_EXCEPTIONS = {"KeyError", "LookupError", "Exception", "BaseException", "TypeError"}
 _DERIVING_ATTRIBUTES = {"json", "read", "text", "content", "body", "data", "decode"}
+_EXCEPTION_SUFFIXES = ("Error", "Exception")
+#: The endpoint whose success answer is a file, not JSON, and the attributes that hold that file.
+DOWNLOAD_ENDPOINT = "media/get"
+DOWNLOAD_FIELD = "content"
+_DOWNLOAD_ATTRIBUTES = {"content", "iter_content", "raw", "iter_bytes", "aiter_bytes"}
 
 
 @dataclass
@@ -30,6 +35,8 @@ class FamilyUsage:
     guarded_uses: Set[cst.CSTNode] = field(default_factory=set)
     delegated: bool = False
     membership_guard: bool = False
+    #: ``r.headers`` read: a download told apart from WeCom's JSON error answer by its Content-Type
+    reads_headers: bool = False
 
     def unguarded_field_uses(self) -> List[cst.CSTNode]:
         return [use for use in self.field_uses if use not in self.guarded_uses]
@@ -74,13 +81,24 @@ class UsageAnalysis:
                 self._add_field(usage, parent, key or "")
         elif isinstance(parent, cst.Attribute) and parent.value is node:
             grand = self.index.parent.get(parent)
-            if parent.attr.value == "get" and isinstance(grand, cst.Call) and grand.func is parent and grand.args:
+            attribute = parent.attr.value
+            if attribute == "get" and isinstance(grand, cst.Call) and grand.func is parent and grand.args:
                 key = literal_string(grand.args[0].value)
                 if key not in (ERRCODE, ERRMSG):
                     self._add_field(usage, grand, key or "")
+            elif attribute in _DOWNLOAD_ATTRIBUTES and self._is_download(usage.family):
+                # media/get answers a failure with HTTP 200 and errcode JSON: its bytes are the field used
+                self._add_field(usage, parent, DOWNLOAD_FIELD)
+            elif attribute == "headers":
+                usage.reads_headers = True
         elif isinstance(parent, cst.Arg):
             call = self.index.parent.get(parent)
-            if isinstance(call, cst.Call) and not is_logging_call(call) and self.responses.family_of(call) is None:
+            if (
+                isinstance(call, cst.Call)
+                and not is_logging_call(call)
+                and not self._builds_exception(call)
+                and self.responses.family_of(call) is None
+            ):
                 usage.delegated = True
         elif isinstance(parent, (cst.Return, cst.Yield, cst.Element, cst.DictElement, cst.StarredDictElement)):
             usage.delegated = True
@@ -89,6 +107,15 @@ class UsageAnalysis:
                 usage.delegated = True
         elif isinstance(parent, cst.ComparisonTarget) and isinstance(parent.operator, (cst.In, cst.NotIn)):
             usage.membership_guard = True
+
+    def _is_download(self, family: cst.CSTNode) -> bool:
+        call = self.responses.family_call(family)
+        return call is not None and (call.endpoint or "").startswith(DOWNLOAD_ENDPOINT)
+
+    def _builds_exception(self, call: cst.Call) -> bool:
+        """``raise RuntimeError(resp)``: the answer goes into an error message, nobody is handed it to judge."""
+        name = callee_name(call)
+        return isinstance(self.index.parent.get(call), cst.Raise) or name.endswith(_EXCEPTION_SUFFIXES)
 
     @staticmethod
     def _subscript_key(subscript: cst.Subscript) -> Optional[str]:
@@ -141,7 +168,7 @@ class UsageAnalysis:
         function = self.index.function_of(use)
         for kind in (cst.If, cst.While, cst.Assert, cst.IfExp):
             for test_owner in self.index.nodes(kind):
-                if self.index.function_of(test_owner) is function and target.value in names_in(test_owner.test):
+                if self.index.function_of(test_owner) is function and _tests_presence(test_owner.test, target.value):
                     return True
         return False
 
@@ -150,7 +177,7 @@ class UsageAnalysis:
         if call is not None and call.checked:
             return True
         usage = self.families.get(family)
-        if usage is not None and (usage.delegated or usage.membership_guard or usage.guarded_uses):
+        if usage is not None and (usage.delegated or usage.membership_guard or usage.guarded_uses or usage.reads_headers):
             # a presence test of one field (``if token is None: raise``) guards the whole answer
             return True
         return bool(self.responses.reads_of_family(family))
@@ -159,3 +186,27 @@ class UsageAnalysis:
         """The whole answer is returned or passed on: the caller judges it."""
         usage = self.families.get(family)
         return usage is not None and usage.delegated
+
+
+def _tests_presence(test: cst.BaseExpression, name: str) -> bool:
+    """``token``, ``not token``, ``token is None``, ``token == ""`` (alone or in and/or): the code asks whether
+    the field came back, which is how it notices an error answer.  ``len(batch) < 100`` is paging, not that."""
+    if isinstance(test, cst.Name):
+        return test.value == name
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        return _tests_presence(test.expression, name)
+    if isinstance(test, cst.BooleanOperation):
+        return _tests_presence(test.left, name) or _tests_presence(test.right, name)
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+        other = test.comparisons[0].comparator
+        sides = ((test.left, other), (other, test.left))
+        return any(isinstance(side, cst.Name) and side.value == name and _is_empty_value(value) for side, value in sides)
+    return False
+
+
+def _is_empty_value(node: cst.BaseExpression) -> bool:
+    if isinstance(node, cst.Name):
+        return node.value in ("None", "False")
+    if isinstance(node, (cst.List, cst.Tuple, cst.Dict)):
+        return not node.elements
+    return isinstance(node, (cst.SimpleString, cst.Integer))

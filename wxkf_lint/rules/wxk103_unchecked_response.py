@@ -12,6 +12,7 @@ from __future__ import annotations
 import libcst as cst
 
 from wxkf_lint.analysis.calls import WeComCall
+from wxkf_lint.analysis.usage import DOWNLOAD_ENDPOINT, DOWNLOAD_FIELD
 from wxkf_lint.rules.base import LintRule
 
 
@@ -39,6 +40,13 @@ class UncheckedResponse(LintRule):
             if not uses:
                 continue
             first = min(uses, key=lambda use: context.index.order.get(use, 0))
+            if call.endpoint and call.endpoint.startswith(DOWNLOAD_ENDPOINT) and family_usage.field_names.get(first) == DOWNLOAD_FIELD:
+                self.report(
+                    first,
+                    f"{call.endpoint} download used without checking for an error answer; WeCom answers 40007/40014 "
+                    f"with HTTP 200 and errcode JSON — check Content-Type (or errcode) before saving the bytes",
+                )
+                continue
             field = family_usage.field_names.get(first) or "its fields"
             shown = f"'{field}'" if field != "its fields" else field
             self.report(

@@ -30,13 +30,27 @@ class HardcodedMediaId(LintRule):
             if "msgtype" not in items:
                 continue
             for element in self._media_elements(node):
-                text = literal_string(element.value)
+                text = self._literal_text(element.value)
                 if text and not is_placeholder(text) and text.upper() != "MEDIA_ID":
                     self.report(
                         element,
                         f"{literal_string(element.key)} is a literal; temporary media expire 3 days after media/upload "
                         f"(40007) — upload the file and use the media_id it returns",
                     )
+
+    def _literal_text(self, value: cst.BaseExpression):
+        """The literal, or the literal a module or class constant holds (``WELCOME_IMAGE = "3a8…"``): a constant
+        is the same stale id under a name.  Names bound inside functions are computed ids, not constants."""
+        text = literal_string(value)
+        if text is not None or not isinstance(value, cst.Name):
+            return text
+        index = self.context.index
+        binding = index.lookup(value.value, value)
+        if binding is None or binding.value is None or not isinstance(index.scope_of(binding.node), (cst.Module, cst.ClassDef)):
+            return None
+        if len(index.bindings.get((index.scope_of(binding.node), value.value), [])) != 1:
+            return None
+        return literal_string(binding.value)
 
     def _media_elements(self, message: cst.Dict):
         """media_id keys of the message or of its per-type part (``"image": {"media_id": ...}``)."""

@@ -1,0 +1,267 @@
+"""WXK101-WXK103 and the shared call/response analysis on the ways real kf clients are written.
+
+Each case comes from a pattern seen in hand-written clients: URLs built with ``%`` or ``.format``, wrappers
+that put a fixed ``kf/`` before their path argument, urllib ``Request`` bodies, media downloads, checks
+through ``match`` and exception messages.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import codes, lines_of, lint
+
+HEAD = '''
+import json
+import os
+import requests
+from urllib.request import Request, urlopen
+'''
+
+
+def line_of(source: str, text: str) -> int:
+    """The 1-based line of the only line of the dedented source that contains ``text``."""
+    [line] = [number for number, content in enumerate(source.splitlines(), 1) if text in content]
+    return line
+
+
+def test_percent_formatted_url_is_a_wecom_call():
+    source = HEAD + '''
+API = "https://qyapi.weixin.qq.com/cgi-bin"
+
+def state(token, kfid, user):
+    text = "{\\"open_kfid\\": \\"%s\\", \\"external_userid\\": \\"%s\\"}" % (kfid, user)
+    data = requests.post("%s/kf/service_state/get?access_token=%s" % (API, token), data=text).json()
+    return data["service_state"]
+'''
+    assert sorted(codes(source)) == ["WXK103", "WXK501"]
+
+
+def test_format_url_with_positional_and_named_fields():
+    source = HEAD + '''
+BASE = "https://qyapi.weixin.qq.com/cgi-bin"
+
+def drop(token, body):
+    requests.post("{}/kf/send_msg?access_token={token}".format(BASE, token=token), json=body)
+
+def harmless(name):
+    requests.post("{}/upload".format(name), json={})
+'''
+    assert lines_of(source, "WXK103") == [line_of(source, "kf/send_msg")]
+
+
+def test_environment_default_url_names_the_host():
+    source = HEAD + '''
+BASE = os.environ.get("WECOM_BASE", "https://qyapi.weixin.qq.com/cgi-bin")
+
+def drop(token, body):
+    requests.post(f"{BASE}/message/send?access_token={token}", json=body)
+'''
+    assert codes(source) == ["WXK103"]
+
+
+def test_urllib_request_body_is_the_sent_body():
+    source = HEAD + '''
+SEND = "https://qyapi.weixin.qq.com/cgi-bin/kf/send_msg?access_token="
+
+def send(token, user, text):
+    body = '{"touser": "%s", "msgtype": "text", "text": {"content": "%s"}}' % (user, text)
+    req = Request(SEND + token, data=body.encode("utf-8"))
+    res = json.loads(urlopen(req).read())
+    if res["errcode"] != 0:
+        raise RuntimeError(res["errmsg"])
+'''
+    assert codes(source) == ["WXK501"]
+
+
+WRAPPER_WITH_PREFIX = HEAD + '''
+class Kf:
+    url = "https://qyapi.weixin.qq.com/cgi-bin/kf/{}?access_token={}"
+
+    def call(self, name, body):
+        return requests.post(self.url.format(name, self.token), json=body).json()
+
+    def stats(self, kfid):
+        data = self.call("get_corp_statistic", {"open_kfid": kfid})
+        return data["statistic_list"]
+
+    def close(self, kfid, user):
+        self.call("service_state/trans", {"open_kfid": kfid, "external_userid": user, "service_state": 4})
+'''
+
+
+def test_wrapper_path_argument_completes_the_wrappers_url():
+    findings = lint(WRAPPER_WITH_PREFIX)
+    assert [(f.code, f.line) for f in findings] == [
+        ("WXK103", line_of(WRAPPER_WITH_PREFIX, 'data["statistic_list"]')),
+        ("WXK103", line_of(WRAPPER_WITH_PREFIX, 'self.call("service_state/trans"')),
+    ]
+    assert "kf/get_corp_statistic" in findings[0].message and "kf/service_state/trans" in findings[1].message
+
+
+def test_wrapper_without_a_fixed_prefix_needs_a_path_that_names_an_endpoint():
+    source = HEAD + '''
+def call(path, body):
+    return requests.post(f"https://qyapi.weixin.qq.com/cgi-bin/{path}", json=body).json()
+
+def whatever():
+    call("send_msg", {})
+'''
+    assert codes(source) == []
+
+
+def test_a_token_refresh_inside_a_wrapper_does_not_make_it_checking():
+    source = HEAD + '''
+BASE = "https://qyapi.weixin.qq.com/cgi-bin"
+
+def refresh_token():
+    payload = requests.get(f"{BASE}/gettoken").json()
+    if payload["errcode"] != 0:
+        raise RuntimeError(payload["errmsg"])
+    return payload["access_token"]
+
+def wecom_post(path, payload):
+    return requests.post(f"{BASE}/{path}", params={"access_token": refresh_token()}, json=payload).json()
+
+def check(resp):
+    if resp["errcode"] != 0:
+        raise RuntimeError(resp["errmsg"])
+
+def checked_post(path, payload):
+    resp = requests.post(f"{BASE}/{path}", json=payload).json()
+    check(resp)
+    return resp
+
+def send(body):
+    wecom_post("kf/send_msg", body)
+    checked_post("kf/send_msg", body)
+'''
+    assert lines_of(source, "WXK103") == [line_of(source, 'wecom_post("kf/send_msg"')]
+
+
+@pytest.mark.parametrize(
+    "raise_line,expected",
+    [
+        ("raise RuntimeError(res)", ["WXK401"]),
+        ("raise KfError(res)", ["WXK401"]),
+        ("return handle(res)", []),
+    ],
+)
+def test_a_response_put_into_an_exception_is_not_delegated(raise_line, expected):
+    source = HEAD + f'''
+def send(token, body):
+    res = requests.post("https://qyapi.weixin.qq.com/cgi-bin/kf/send_msg?access_token=" + token, json=body).json()
+    if res["errcode"] == 40014:
+        {raise_line}
+    return res.get("msgid")
+'''
+    assert codes(source) == expected
+
+
+def test_errmsg_bound_after_lower_is_still_errmsg():
+    source = HEAD + '''
+def state(token, body):
+    resp = requests.post("https://qyapi.weixin.qq.com/cgi-bin/kf/service_state/get?access_token=" + token, json=body).json()
+    msg = resp["errmsg"].lower()
+    if msg != "ok":
+        raise RuntimeError(msg)
+    label = resp["errmsg"].strip()
+    print(label)
+    return resp["service_state"]
+'''
+    assert lines_of(source, "WXK101") == [line_of(source, 'if msg != "ok"')]
+
+
+MATCH_SEND = HEAD + '''
+def send(token, body):
+    data = requests.post("https://qyapi.weixin.qq.com/cgi-bin/kf/send_msg?access_token=" + token, json=body).json()
+    match data["errcode"]:
+        case 0:
+            return data["msgid"]
+        %s:
+            return None
+        case _:
+            raise RuntimeError(data["errmsg"])
+'''
+
+
+def test_match_cases_single_out_codes():
+    assert codes(MATCH_SEND % "case 95001 | 95002", extend_select=["WXK402"]) == []
+    assert codes(MATCH_SEND % "case 95001", extend_select=["WXK402"]) == ["WXK402"]
+
+
+@pytest.mark.parametrize(
+    "test,expected",
+    [
+        ("if len(batch) < 100:\n        return batch", ["WXK103"]),
+        ("if not batch:\n        raise RuntimeError(resp)", []),
+        ("if batch is None:\n        raise RuntimeError(resp)", []),
+    ],
+)
+def test_only_a_presence_test_guards_a_get_field(test, expected):
+    source = HEAD + f'''
+def accounts(token):
+    resp = requests.post("https://qyapi.weixin.qq.com/cgi-bin/kf/account/list?access_token=" + token, json={{}}).json()
+    batch = resp.get("account_list")
+    {test}
+    return batch
+'''
+    assert codes(source) == expected
+
+
+DOWNLOAD = HEAD + '''
+MEDIA_GET = "https://qyapi.weixin.qq.com/cgi-bin/media/get"
+
+def download(token, media_id, path):
+    r = requests.get(MEDIA_GET, params={"access_token": token, "media_id": media_id})
+    %s
+    with open(path, "wb") as fh:
+        fh.write(r.content)
+'''
+
+
+@pytest.mark.parametrize(
+    "check,expected",
+    [
+        ("if r.status_code != 200: return None", ["WXK103"]),
+        ('if "json" in r.headers.get("Content-Type", ""): raise RuntimeError(r.json()["errmsg"])', []),
+        ('if r.content.startswith(b"{") and r.json().get("errcode"): raise RuntimeError(r.text)', []),
+    ],
+)
+def test_media_download_judged_by_status_only(check, expected):
+    findings = lint(DOWNLOAD % check)
+    assert [f.code for f in findings] == expected
+    if findings:
+        assert "media/get" in findings[0].message and "Content-Type" in findings[0].message
+
+
+def test_content_of_other_endpoints_is_not_a_download():
+    source = HEAD + '''
+def send(token, body):
+    r = requests.post("https://qyapi.weixin.qq.com/cgi-bin/kf/send_msg?access_token=" + token, json=body)
+    data = json.loads(r.content)
+    if data["errcode"] != 0:
+        raise RuntimeError(data["errmsg"])
+'''
+    assert codes(source) == []
+
+
+@pytest.mark.parametrize(
+    "setup,expected",
+    [
+        ('WELCOME_IMAGE = "3a8asd892asd8asd-_xbYqWp5nBnG0kyRnQfKpmAAhN2Fgvo5mXqWz8ON6cE"', ["WXK406"]),
+        ('WELCOME_IMAGE = "YOUR_MEDIA_ID"', []),
+        ('WELCOME_IMAGE = os.environ["WELCOME_IMAGE"]', []),
+        ('WELCOME_IMAGE = "3a8asd892asd8"\nif os.environ.get("STAGING"):\n    WELCOME_IMAGE = "9bd0a8c1e2"', []),
+    ],
+)
+def test_media_id_held_in_a_module_constant(setup, expected):
+    source = HEAD + setup + '''
+
+def banner(user, kfid, media_id=None):
+    local = media_id or WELCOME_IMAGE
+    first = {"touser": user, "open_kfid": kfid, "msgtype": "image", "image": {"media_id": WELCOME_IMAGE}}
+    second = {"touser": user, "open_kfid": kfid, "msgtype": "image", "image": {"media_id": local}}
+    return first, second
+'''
+    assert codes(source) == expected
