@@ -100,6 +100,7 @@ def test_sarif_describes_the_tool_and_every_rule(tmp_path):
         assert descriptor["shortDescription"]["text"] == rule.summary
         assert descriptor["fullDescription"]["text"] == " ".join(sections(page)["What it does"].split())
         assert descriptor["help"]["markdown"] == page
+        assert descriptor["help"]["text"] == f"{descriptor['fullDescription']['text']} See {descriptor['helpUri']}"
         assert descriptor["helpUri"].endswith(f"/blob/main/rules/{rule.code}.md")
         assert descriptor["defaultConfiguration"]["level"] == "error"
     assert by_id["WXK003"]["name"] == "internal-error"

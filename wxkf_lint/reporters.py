@@ -88,28 +88,28 @@ def _rule_descriptors() -> List[Dict[str, Any]]:
     for code, name in codes.ENGINE_CODES.items():
         summary = codes.ENGINE_SUMMARIES[code]
         descriptors.append(
-            _descriptor(code, name, summary, summary, f"{code} {name}: {summary}", f"{PROJECT_URL}#rules")
+            _descriptor(code, name, summary, summary, f"# {code} {name}\n\n{summary}\n", f"{PROJECT_URL}#rules")
         )
     for rule in ALL_RULES:
         page = page_text(rule.code)
         if page is None:  # an install without the rule book: the registry still names and sums up the rule
-            full, help_text = rule.summary, f"{rule.code} {rule.name}: {rule.summary}"
+            full, page = rule.summary, f"# {rule.code} {rule.name}\n\n{rule.summary}\n"
         else:
             full = " ".join(sections(page).get("What it does", rule.summary).split())
-            help_text = page
         descriptors.append(
-            _descriptor(rule.code, rule.name, rule.summary, full, help_text, f"{PROJECT_URL}/blob/main/rules/{rule.code}.md")
+            _descriptor(rule.code, rule.name, rule.summary, full, page, f"{PROJECT_URL}/blob/main/rules/{rule.code}.md")
         )
     return descriptors
 
 
-def _descriptor(code: str, name: str, summary: str, full: str, help_text: str, help_uri: str) -> Dict[str, Any]:
+def _descriptor(code: str, name: str, summary: str, full: str, page: str, help_uri: str) -> Dict[str, Any]:
+    """The page is the help in Markdown; the plain-text help (for viewers without Markdown) points to it."""
     return {
         "id": code,
         "name": name,
         "shortDescription": {"text": summary},
         "fullDescription": {"text": full},
-        "help": {"text": help_text, "markdown": help_text},
+        "help": {"text": f"{full} See {help_uri}", "markdown": page},
         "helpUri": help_uri,
         "defaultConfiguration": {"level": "error"},
     }
