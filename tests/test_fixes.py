@@ -12,11 +12,14 @@ from hypothesis import HealthCheck, given, settings
 import hypothesmith
 
 from tests.cli_helpers import run_wxkf, snapshot, write
+from tests.rulebook_cases import page_cases
 from wxkf_lint.config import load_settings
 from wxkf_lint.engine import Linter
 from wxkf_lint.findings import Finding, Fix
 from wxkf_lint.fixes import FixError, apply_fixes, fix_source, unified_diff, write_fixed
 from wxkf_lint.source import decode
+
+_LINTER = Linter.from_settings(load_settings(None, True, Path.cwd()))
 
 HEADER = 'import requests\n\nURL = "https://qyapi.weixin.qq.com/cgi-bin/kf/send_msg"\n\n\n'
 
@@ -177,6 +180,32 @@ def test_diff_of_a_file_without_final_newline():
     assert unified_diff("x.py", "a = 1", "a = 2").endswith("-a = 1\n\\ No newline at end of file\n+a = 2\n\\ No newline at end of file\n")
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        'found = resp["errcode"] in "40014"',  # a substring test: `in 40014` would raise TypeError
+        'same = resp["errcode"] is "0"',  # an identity test
+        'both = resp["errcode"] == "0" == resp["state"]',  # "0" is compared with resp["state"] too
+        'padded = resp["errcode"] == " 0"',
+        'leading = resp["errcode"] == "007"',
+        'resp = requests.post(URL, data={"a": 1}, json=None, timeout=3).json()',  # json= twice
+        'resp = requests.post(URL, data={"a": 1}, **options).json()',  # options may hold json=
+    ],
+)
+def test_no_fix_is_offered_that_would_change_more_than_the_defect(line):
+    findings = _LINTER.lint_source(decode(module_body(line).encode("utf-8")), "kf.py")
+    assert len(findings) == 1 and findings[0].fix is None
+
+
+@pytest.mark.parametrize("code", ["WXK102", "WXK502"])
+def test_the_rule_page_shows_what_fix_makes_of_its_example(code):
+    """For these rules the page's *Use instead* is exactly the fixed *Example*: docs and fix agree."""
+    blocks = {kind: source for page, kind, source, number in page_cases() if page == code and number == 0}
+    outcome = fix_source(_LINTER, decode(blocks["bad"].encode("utf-8")), "example.py")
+    assert [f.code for f in outcome.fixed] == [code]
+    assert outcome.text == blocks["good"]
+
+
 # --- the fixes module in-process -----------------------------------------------------------------------
 
 
@@ -195,6 +224,12 @@ def test_a_fix_whose_result_does_not_parse_is_refused(tmp_path):
         write_fixed(str(path), decode(path.read_bytes()), "if a = = 1:\n    pass\n")
     assert path.read_bytes() == text.encode("utf-8")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x.py"]
+
+
+def test_a_fix_that_cpython_would_no_longer_compile_is_refused():
+    """LibCST's grammar accepts a repeated keyword argument; CPython does not."""
+    text = "post(url, data=body, json=None)\n"
+    assert apply_fixes(text, [_finding(1, 11, 1, 15, "json")]) == (text, [])
 
 
 def test_overlapping_fixes_apply_once_never_half():
@@ -219,7 +254,6 @@ def test_positions_count_lines_as_libcst_does():
     assert apply_fixes(text, [_finding(3, 5, 3, 6, "4")])[0] == "a = 1\x0c\r\nb = 2\rc = 4\n"
 
 
-_LINTER = Linter.from_settings(load_settings(None, True, Path.cwd()))
 _MARKERS = (
     'resp = requests.post("https://qyapi.weixin.qq.com/cgi-bin/kf/send_msg", data={"a": 1})\n'
     'if resp["errmsg"] == "ok": pass\n'

@@ -16,6 +16,7 @@ import os
 import re
 import stat
 import tempfile
+import warnings
 from dataclasses import dataclass, field, replace
 from typing import Callable, List, Optional, Sequence, Tuple
 
@@ -123,8 +124,8 @@ def _fix_range(finding: Finding) -> Tuple[Tuple[int, int], Tuple[int, int]]:
 def apply_fixes(text: str, findings: Sequence[Finding]) -> Tuple[str, List[Finding]]:
     """One pass: the text with every non-overlapping fix applied, and the findings whose fixes were applied.
 
-    When the result does not parse, the pass is refused whole: the text comes back unchanged and no
-    finding counts as fixed.
+    When the result does not parse (or CPython no longer compiles what it compiled before), the pass
+    is refused whole: the text comes back unchanged and no finding counts as fixed.
     """
     starts = _line_starts(text)
 
@@ -139,7 +140,7 @@ def apply_fixes(text: str, findings: Sequence[Finding]) -> Tuple[str, List[Findi
         assert finding.fix is not None
         begin, end = span(finding.fix)
         fixed = fixed[:begin] + finding.fix.content + fixed[end:]
-    if not parses(fixed):
+    if not parses(fixed) or (_compiles(text) and not _compiles(fixed)):
         return text, []
     return fixed, chosen
 
@@ -149,6 +150,17 @@ def parses(text: str) -> bool:
         cst.parse_module(text)
     except (cst.ParserSyntaxError, RecursionError):
         return False
+    return True
+
+
+def _compiles(text: str) -> bool:
+    """Whether CPython compiles the text: it also refuses what LibCST's grammar accepts (``f(a=1, a=2)``)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            compile(text, "<fixed>", "exec", dont_inherit=True)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return False
     return True
 
 

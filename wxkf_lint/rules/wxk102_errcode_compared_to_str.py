@@ -61,7 +61,7 @@ class ErrcodeComparedToStr(LintRule):
         shown = ", ".join(texts)
         numeric = all(_INT_TEXT.match(text) for text in texts)
         replacement = None
-        if numeric:
+        if numeric and self._fixable(node, other, texts):
             new_other = self._as_ints(other)
             if other_is_right:
                 comparisons = list(node.comparisons)
@@ -76,6 +76,22 @@ class ErrcodeComparedToStr(LintRule):
             replacement=replacement,
             fix_description="compare errcode with int literals" if replacement is not None else "",
         )
+
+    @staticmethod
+    def _fixable(node: cst.Comparison, other: cst.BaseExpression, texts: List[str]) -> bool:
+        """Whether the int literal means exactly what the string was meant to, and nothing else changes.
+
+        Only ``==``/``!=`` with one string, or ``in``/``not in`` with a tuple, list or set of them (``in "0"``
+        is a substring test, ``is 0`` an identity test); only canonical numbers (``"007"`` and ``" 0"`` are
+        someone's guess); and only a comparison that is not chained, where the literal would be shared
+        with the next comparison (``a == "0" == b``).
+        """
+        if len(node.comparisons) != 1 or any(str(int(text)) != text for text in texts):
+            return False
+        operator = node.comparisons[0].operator
+        if isinstance(other, (cst.Tuple, cst.List, cst.Set)):
+            return isinstance(operator, (cst.In, cst.NotIn))
+        return isinstance(operator, (cst.Equal, cst.NotEqual))
 
     @staticmethod
     def _as_ints(node: cst.BaseExpression) -> cst.BaseExpression:

@@ -15,6 +15,12 @@ from wxkf_lint.rules.base import LintRule
 _NOT_JSON_ENDPOINTS = ("media/upload", "media/uploadimg")
 
 
+def _can_rename(call: cst.Call, value: cst.BaseExpression) -> bool:
+    """``data=`` → ``json=`` for a dict literal, unless the call may already pass ``json=`` (twice is an error)."""
+    passes_json = keyword_arg(call, "json") is not None or any(arg.star == "**" for arg in call.args)
+    return isinstance(value, cst.Dict) and not passes_json
+
+
 class FormEncodedBody(LintRule):
     code = "WXK502"
     name = "form-encoded-body"
@@ -33,7 +39,7 @@ class FormEncodedBody(LintRule):
             if not isinstance(value, (cst.Dict, cst.DictComp)) and not is_dict_call:
                 continue
             argument = keyword_arg(call.node, "data")
-            replacement = argument.with_changes(keyword=cst.Name("json")) if isinstance(value, cst.Dict) else None
+            replacement = argument.with_changes(keyword=cst.Name("json")) if _can_rename(call.node, value) else None
             self.report(
                 argument,
                 f"dict sent with data= to {call.endpoint or 'a WeCom POST'} goes out form-encoded; WeCom expects "
