@@ -8,7 +8,6 @@ from pathlib import Path
 from tests.helpers import codes, lint
 from wxkf_lint.engine import Linter
 from wxkf_lint.noqa import is_suppressed, noqa_lines
-from wxkf_lint.prefilter import compile_byte_markers, compile_markers
 from wxkf_lint.rules import ALL_RULES
 from wxkf_lint.selection import enabled_rules
 from wxkf_lint.settings import Settings
@@ -67,19 +66,6 @@ def test_per_file_ignores(tmp_path):
     target.parent.mkdir()
     target.write_text(SNIPPET, encoding="utf-8")
     assert linter.lint_path(str(target)) == []
-
-
-def test_prefilter_markers_hold_in_text_and_bytes():
-    text_markers, byte_markers = compile_markers(["api_post"]), compile_byte_markers(["api_post"])
-    for sample, expected in [
-        ('url = "https://qyapi.weixin.qq.com/cgi-bin/gettoken"', True),
-        ('code = resp["errcode"]', True),
-        ("errmsg = 'local variable name only'", False),
-        ("self.api_post('kf/send_msg', body)", True),
-        ("import os\nprint(os.getcwd())\n", False),
-    ]:
-        assert bool(text_markers.search(sample)) is expected, sample
-        assert bool(byte_markers.search(sample.encode())) is expected, sample
 
 
 def test_file_without_marker_is_never_parsed(monkeypatch):

@@ -10,21 +10,22 @@ from __future__ import annotations
 
 import traceback
 from dataclasses import dataclass
-from typing import List, Optional, Pattern, Sequence, Tuple, Type
-
-import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider, WhitespaceInclusivePositionProvider
+from functools import cached_property
+from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple, Type
 
 from wxkf_lint import codes
-from wxkf_lint.analysis import FileContext
-from wxkf_lint.dispatch import RuleFailure, run_rules
 from wxkf_lint.findings import Finding, Fix
 from wxkf_lint.noqa import is_suppressed, noqa_lines
-from wxkf_lint.prefilter import compile_byte_markers, compile_markers
-from wxkf_lint.rules.base import LintRule, Report
-from wxkf_lint.selection import enabled_rules, ignored_for_path, is_ignored
+from wxkf_lint.prefilter import Markers
+from wxkf_lint.selection import ignored_for_path, is_ignored
 from wxkf_lint.settings import Settings
 from wxkf_lint.source import DecodeError, SourceText, decode
+
+if TYPE_CHECKING:  # LibCST, the rules and the analysis are imported on first parse (see Linter.rules)
+    import libcst as cst
+
+    from wxkf_lint.dispatch import RuleFailure
+    from wxkf_lint.rules.base import LintRule, Report
 
 
 @dataclass
@@ -32,14 +33,22 @@ class Linter:
     """The rules and markers of one run, prepared once and applied to many files."""
 
     settings: Settings
-    rules: Sequence[Type[LintRule]]
-    markers: Pattern[str]
-    byte_markers: Pattern[bytes]
+    markers: Markers
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Linter":
-        wrappers = settings.wrappers
-        return cls(settings, enabled_rules(settings), compile_markers(wrappers), compile_byte_markers(wrappers))
+        return cls(settings, Markers(settings.wrappers))
+
+    @cached_property
+    def rules(self) -> Sequence[Type[LintRule]]:
+        """The enabled rules, loaded when the first file passes the prefilter, not before.
+
+        Loading them imports LibCST, the rules and the analysis: 0.17 s, more than a whole run over a
+        tree whose files never mention WeCom (a pre-commit hook, 20,000 empty ``__init__.py``).
+        """
+        from wxkf_lint.selection import enabled_rules
+
+        return enabled_rules(self.settings)
 
     def lint_path(self, path: str) -> List[Finding]:
         try:
@@ -50,7 +59,7 @@ class Linter:
         return self.lint_bytes(data, path)
 
     def lint_bytes(self, data: bytes, path: str) -> List[Finding]:
-        if not self.rules or not self.byte_markers.search(data):
+        if not self.markers.search_bytes(data) or not self.rules:
             return []
         try:
             source = decode(data)
@@ -60,8 +69,10 @@ class Linter:
 
     def lint_source(self, source: SourceText, path: str) -> List[Finding]:
         text = source.text
-        if not self.rules or not self.markers.search(text):
+        if not self.markers.search(text) or not self.rules:
             return []
+        import libcst as cst
+
         try:
             module = cst.parse_module(text)
         except cst.ParserSyntaxError as error:
@@ -79,6 +90,11 @@ class Linter:
 
     def _check(self, module: cst.Module, path: str) -> Tuple[List[Finding], List[Finding]]:
         """The rules' findings, and a WXK003 for each rule that raised (the others' findings are kept)."""
+        from libcst.metadata import MetadataWrapper, PositionProvider, WhitespaceInclusivePositionProvider
+
+        from wxkf_lint.analysis import FileContext
+        from wxkf_lint.dispatch import run_rules
+
         context = FileContext(module, self.settings, path)
         visitors = [rule(context) for rule in self.rules]
         failures = run_rules(module, context.index, visitors)

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import fnmatch
 from pathlib import Path, PurePath
-from typing import Iterable, List, Optional, Sequence, Set, Type
+from typing import TYPE_CHECKING, Iterable, List, Optional, Sequence, Set, Type
 
-from wxkf_lint.rules import ALL_RULES
-from wxkf_lint.rules.base import LintRule
 from wxkf_lint.settings import Settings
+
+if TYPE_CHECKING:  # the rules import LibCST: loaded only by enabled_rules, when a file is parsed
+    from wxkf_lint.rules.base import LintRule
 
 
 def _longest_match(code: str, selectors: Iterable[str]) -> int:
@@ -31,6 +32,8 @@ def _is_enabled(rule: Type[LintRule], selected: Sequence[str], ignored: Sequence
 
 def enabled_rules(settings: Settings) -> List[Type[LintRule]]:
     """The rule classes a run with these settings executes, in code order."""
+    from wxkf_lint.rules import ALL_RULES
+
     selected = list(settings.select if settings.select is not None else ["WXK"]) + list(settings.extend_select)
     ignored = list(settings.ignore) + list(settings.extend_ignore)
     return [rule for rule in ALL_RULES if _is_enabled(rule, selected, ignored)]
