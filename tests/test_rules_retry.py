@@ -242,7 +242,135 @@ async def send(client: httpx.AsyncClient, token, body):
             continue
         return data
 ''', []),
+    "tenacity_retrying_loop_too_many": ('''
+from tenacity import Retrying
+
+def send(token, body):
+    for attempt in Retrying(stop=stop_after_attempt(7), wait=wait_fixed(1), reraise=True):
+        with attempt:
+            resp = requests.post(URL % token, json=body)
+            resp.raise_for_status()
+    return resp.json()
+''', ["WXK202"]),
+    "tenacity_retrying_loop_raises_on_any_errcode": ('''
+from tenacity import Retrying
+
+def send(token, body):
+    for attempt in Retrying(stop=stop_after_attempt(3), wait=wait_fixed(1)):
+        with attempt:
+            data = requests.post(URL % token, json=body).json()
+            if data["errcode"] != 0:
+                raise RuntimeError(data["errmsg"])
+    return data
+''', ["WXK204"]),
+    "tenacity_retrying_loop_busy_only": ('''
+from tenacity import Retrying
+
+def send(token, body):
+    for attempt in Retrying(stop=stop_after_attempt(3), wait=wait_fixed(1)):
+        with attempt:
+            data = requests.post(URL % token, json=body).json()
+            if data["errcode"] == -1:
+                raise RuntimeError("busy")
+    return data
+''', []),
+    "while_flag_from_errcode": ('''
+def send(token, body):
+    ok = False
+    while not ok:
+        data = requests.post(URL % token, json=body).json()
+        ok = data["errcode"] == 0
+    return data
+''', ["WXK201", "WXK203", "WXK204"]),
+    "while_flag_from_busy_bounded_by_time": ('''
+def send(token, body, deadline):
+    busy = True
+    while busy and time.monotonic() < deadline:
+        data = requests.post(URL % token, json=body).json()
+        busy = data["errcode"] == -1
+        time.sleep(1)
+    return data
+''', []),
+    "recursion_counting_up_too_many": ('''
+MAX_RETRY = 5
+
+def send(token, body, retry_count=0):
+    data = requests.post(URL % token, json=body).json()
+    if data["errcode"] == -1 and retry_count < MAX_RETRY:
+        time.sleep(1)
+        return send(token, body, retry_count + 1)
+    return data
+''', ["WXK202"]),
+    "recursion_guard_counting_up_within_bound": ('''
+def send(token, body, attempt=1):
+    data = requests.post(URL % token, json=body).json()
+    if data["errcode"] == -1:
+        if attempt >= 4:
+            raise RuntimeError("busy")
+        time.sleep(attempt)
+        return send(token, body, attempt + 1)
+    return data
+''', []),
+    "backoff_on_exception_raised_by_checking_helper": ('''
+class ApiError(Exception):
+    pass
+
+def call(token, body):
+    data = requests.post(URL % token, json=body).json()
+    if data["errcode"] != 0:
+        raise ApiError(data["errcode"])
+    return data
+
+@backoff.on_exception(backoff.constant, ApiError, interval=2)
+def send(token, body):
+    return call(token, body)
+''', ["WXK201", "WXK204"]),
+    "tenacity_broad_on_function_raising_busy_only": ('''
+class Busy(Exception):
+    pass
+
+@retry(stop=stop_after_attempt(3), wait=wait_fixed(1))
+def send(token, body):
+    data = requests.post(URL % token, json=body).json()
+    if data["errcode"] == -1:
+        raise Busy()
+    return data
+''', []),
+    "pause_in_a_helper": ('''
+def _pause(attempt):
+    time.sleep(0.5 * 2 ** attempt)
+
+def send(token, body):
+    for attempt in range(3):
+        data = requests.post(URL % token, json=body).json()
+        if data["errcode"] == -1:
+            _pause(attempt)
+            continue
+        return data
+''', []),
+    "helper_without_pause_is_no_pause": ('''
+def _log(attempt):
+    print("retry", attempt)
+
+def send(token, body):
+    for attempt in range(3):
+        data = requests.post(URL % token, json=body).json()
+        if data["errcode"] == -1:
+            _log(attempt)
+            continue
+        return data
+''', ["WXK203"]),
     # -- loops that are not retries ----------------------------------------------------------------
+    "poll_until_state_with_deadline": ('''
+def wait_for_servicer(token, body, timeout=60):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        data = requests.post(URL % token, json=body).json()
+        if data["errcode"] == 0 and data["service_state"] == 3:
+            return data["servicer_userid"]
+        time.sleep(2)
+    return None
+''', []),
     "sync_msg_paging": ('''
 def pull(token, cursor=""):
     messages = []

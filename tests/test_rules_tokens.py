@@ -23,6 +23,10 @@ WECOM = 'import requests\nBASE = "https://qyapi.weixin.qq.com/cgi-bin"\n'
         (f'URL = "https://qyapi.weixin.qq.com/cgi-bin/gettoken?corpid=ww1&corpsecret={SECRET}"\n', ["WXK303"]),
         (f'PARAMS = {{"corpid": "ww1", "corpsecret": "{SECRET}"}}\n', ["WXK303"]),
         (f'def f(c):\n    return c.login(corpsecret="{SECRET}")\n', ["WXK303"]),
+        (f'def send(body, access_token="{TOKEN}"):\n    return body, access_token\n', ["WXK301"]),
+        (f'from wechatpy.enterprise import WeChatClient\nclient = WeChatClient("ww1a2b3c4d5e6f7a8b", "{SECRET}")\n', ["WXK303"]),
+        (f'def make(corp_id, secret):\n    return corp_id, secret\nC = make("ww1a2b3c4d5e6f7a8b", "{SECRET}")\n', ["WXK303"]),
+        (f'class Api:\n    def __init__(self, corp_id, corp_secret):\n        self.c = corp_id\nA = Api("ww1", "{SECRET}")\n', ["WXK303"]),
     ],
 )
 def test_literals_in_wecom_code(source, expected):
@@ -141,3 +145,34 @@ def send(body):
     return client.post("kf/send_msg", data=body)
 '''
     assert codes(source) == []
+
+
+def test_positional_literal_to_a_non_secret_parameter():
+    source = WECOM + f'def make(corp_id, name):\n    return corp_id, name\nC = make("ww1a2b3c4d5e6f7a8b", "{SECRET}")\n'
+    assert codes(source) == []
+
+
+ONE_SHOT = WECOM + '''
+import os
+
+def get_token():
+    data = requests.get(f"{BASE}/gettoken", params={"corpid": os.environ["C"], "corpsecret": os.environ["S"]}).json()
+    if data["errcode"] != 0:
+        raise SystemExit(data)
+    return data["access_token"]
+
+if __name__ == "__main__":
+    token = get_token()
+    data = requests.get(f"{BASE}/kf/account/list?access_token={token}").json()
+    if data["errcode"] != 0:
+        raise SystemExit(data)
+'''
+
+
+def test_one_shot_main_script_keeps_its_token():
+    assert "WXK302" not in codes(ONE_SHOT)
+
+
+def test_long_running_main_block_is_a_stale_token():
+    source = ONE_SHOT + "    while True:\n        data = requests.get(f\"{BASE}/kf/account/list?access_token={token}\").json()\n"
+    assert "WXK302" in codes(source)

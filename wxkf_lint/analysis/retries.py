@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, FrozenSet, List, Optional, Sequence, Set, Tuple, Union
+from typing import TYPE_CHECKING, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple, Union
 
 import libcst as cst
 
-from wxkf_lint.analysis.codesets import OTHER, Codes, CodeTests, int_set
+from wxkf_lint.analysis.codesets import OTHER, Codes, CodeTests, Predicate, int_set
 from wxkf_lint.analysis.syntax import callee_name, dotted_name, int_literal, keyword_arg, names_in, positional_args
 from wxkf_lint.kf_tables import REFRESH_CODES, TRANSIENT_CODES
 
@@ -33,7 +33,7 @@ _NETWORK_EXCEPTIONS = re.compile(
 )
 _BROAD_EXCEPTIONS = {"Exception", "BaseException"}
 _COUNTER_NAME = re.compile(r"retr|attempt|tries|try_|times|count|depth|left|remaining|^n$|^i$|^_?k$", re.I)
-_WAIT_CALL = re.compile(r"sleep|^wait$|backoff|delay", re.I)
+_WAIT_CALL = re.compile(r"sleep|^_*wait$|backoff|delay", re.I)
 _REFRESH = re.compile(r"token|refresh|renew", re.I)
 _INVALIDATE = re.compile(r"delete|pop|clear|invalidate|expire|reset|remove", re.I)
 _STOP_BLOCKS = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
@@ -93,6 +93,8 @@ class RetryAnalysis:
         self.tests = CodeTests(self.index, context.responses)
         self.universe = frozenset(self.tests.universe)
         self._sending_names = {f.name.value for f in context.calls.wrappers}
+        self._errcode_exceptions = self._find_errcode_exceptions()
+        self._waiting_names: Optional[Set[str]] = None
         self._find_loops()
         self._find_recursion()
         self._find_decorators()
@@ -151,6 +153,9 @@ class RetryAnalysis:
     def _loop_site(self, loop: Union[cst.For, cst.While]) -> Optional[RetrySite]:
         attempts: Bound
         if isinstance(loop, cst.For):
+            retrying = self._retrying_iterator(loop)
+            if retrying is not None:
+                return self._retrying_loop_site(loop, retrying)
             attempts = self._for_bound(loop)
             if attempts is False:  # iterating over data (recipients, pages): not a retry
                 return None
@@ -159,7 +164,7 @@ class RetryAnalysis:
         paths = self._flow(list(loop.body.body), set(self.universe), loop)
         repeating = paths.fall | paths.cont
         if isinstance(loop, cst.While):
-            predicate = self.tests.predicate(loop.test)
+            predicate = self._loop_test_predicate(loop)
             if predicate is not None:
                 repeating = set(self.tests.codes_where(predicate, self.universe))
         if 0 in repeating:
@@ -180,6 +185,40 @@ class RetryAnalysis:
             refreshes_token=self._refreshes_in(loop),
             endpoint=self._endpoint_in(loop),
         )
+
+    def _loop_test_predicate(self, loop: cst.While) -> Optional[Predicate]:
+        """The errcode condition of a ``while`` test, also through a flag set from errcode in the body
+        (``while not ok: … ok = data["errcode"] == 0``)."""
+        predicate = self.tests.predicate(loop.test)
+        if predicate is not None:
+            return predicate
+        test, negated = loop.test, False
+        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+            test, negated = test.expression, True
+        if not isinstance(test, cst.Name):
+            return None
+        flags = [
+            assign.value
+            for assign in self.index.nodes(cst.Assign)
+            if self._inside(assign, loop) and any(dotted_name(t.target) == test.value for t in assign.targets)
+        ]
+        inner = self.tests.predicate(flags[0]) if len(flags) == 1 else None
+        if inner is None or not negated:
+            return inner
+        return lambda code: None if inner(code) is None else not inner(code)
+
+    def _retrying_iterator(self, loop: cst.For) -> Optional[cst.Call]:
+        """tenacity's ``for attempt in Retrying(...)`` / ``async for attempt in AsyncRetrying(...)``."""
+        iterator = loop.iter
+        if isinstance(iterator, cst.Call) and callee_name(iterator) in ("Retrying", "AsyncRetrying"):
+            return iterator if "tenacity" in self._imported_modules() else None
+        return None
+
+    def _retrying_loop_site(self, loop: cst.For, call: cst.Call) -> RetrySite:
+        """Each attempt runs the body inside ``with attempt:``; an exception from it brings the next one."""
+        raised = self._attempt_raises(loop, list(loop.body.body))
+        return self._tenacity_site(call, raised, dict(
+            anchor=loop, refreshes_token=self._refreshes_in(loop), endpoint=self._endpoint_in(loop)))
 
     def _for_bound(self, loop: cst.For) -> Union[Bound, bool]:
         iterator = loop.iter
@@ -230,7 +269,9 @@ class RetryAnalysis:
                 return None
             counter = left if isinstance(left, (cst.Name, cst.Attribute)) else None
             if counter is None:
-                return None
+                # ``while time.monotonic() < deadline``, ``while len(tries) < n``: bounded by what is not visible
+                ordered = (cst.LessThan, cst.LessThanEqual, cst.GreaterThan, cst.GreaterThanEqual)
+                return UNKNOWN_BOUND if isinstance(target.operator, ordered) else None
             limit = self._int_value(right)
             if isinstance(target.operator, cst.LessThan):
                 return limit
@@ -282,10 +323,30 @@ class RetryAnalysis:
         return False
 
     def _waits_in(self, container: cst.CSTNode) -> bool:
+        """A pause in ``container``: a sleep/wait call, or a call of a same-file function that pauses
+        (``_pause(attempt)`` wrapping ``time.sleep``)."""
+        if self._waiting_names is None:
+            self._waiting_names = self._find_waiting_functions()
         for call in self.index.nodes(cst.Call):
-            if _WAIT_CALL.search(callee_name(call)) and self._inside(call, container):
+            name = callee_name(call)
+            if (_WAIT_CALL.search(name) or name in self._waiting_names) and self._inside(call, container):
                 return True
         return False
+
+    def _find_waiting_functions(self) -> Set[str]:
+        waiting: Set[str] = set()
+        changed = True
+        while changed:
+            changed = False
+            for call in self.index.nodes(cst.Call):
+                name = callee_name(call)
+                if not (_WAIT_CALL.search(name) or name in waiting):
+                    continue
+                function = self.index.function_of(call)
+                if isinstance(function, cst.FunctionDef) and function.name.value not in waiting:
+                    waiting.add(function.name.value)
+                    changed = True
+        return waiting
 
     def _refreshes_in(self, container: cst.CSTNode) -> bool:
         """A token refresh: ``refresh_token()``, ``self._cache.delete(self._token_key)``, ``self.token = None``."""
@@ -336,12 +397,7 @@ class RetryAnalysis:
         remaining = set(codes)
         branch: Optional[Union[cst.If, cst.Else]] = node
         while isinstance(branch, cst.If):
-            predicate = self.tests.predicate(branch.test)
-            if predicate is None:
-                taken, skipped = set(remaining), set(remaining)
-            else:
-                taken = set(self.tests.codes_where(predicate, remaining))
-                skipped = set(self.tests.codes_where_not(predicate, remaining))
+            taken, skipped = self._split(branch.test, remaining)
             inner = self._flow(self._statements(branch.body), taken, loop)
             out |= inner.fall
             paths.cont |= inner.cont
@@ -357,6 +413,24 @@ class RetryAnalysis:
             paths.caught |= inner.caught
             remaining = set()
         return out | remaining
+
+    def _split(self, test: cst.CSTNode, codes: Set[int]) -> Tuple[Set[int], Set[int]]:
+        """The codes that may take a branch and those that may skip it.  A condition that reads no errcode
+        (``data["service_state"] == 3``) can go either way, so in ``errcode == 0 and <it>`` success may skip
+        the branch too: a loop whose ``return`` needs more than success goes round after success (polling)."""
+        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+            taken, skipped = self._split(test.expression, codes)
+            return skipped, taken
+        if isinstance(test, cst.BooleanOperation):
+            left_taken, left_skipped = self._split(test.left, codes)
+            right_taken, right_skipped = self._split(test.right, codes)
+            if isinstance(test.operator, cst.And):
+                return left_taken & right_taken, left_skipped | right_skipped
+            return left_taken | right_taken, left_skipped & right_skipped
+        predicate = self.tests.predicate(test)
+        if predicate is None:
+            return set(codes), set(codes)
+        return set(self.tests.codes_where(predicate, codes)), set(self.tests.codes_where_not(predicate, codes))
 
     def _flow_try(self, node: cst.Try, codes: Set[int], loop: cst.CSTNode, paths: _Paths) -> Set[int]:
         body = self._flow(self._statements(node.body), codes, loop)
@@ -481,12 +555,49 @@ class RetryAnalysis:
             if not passed:
                 continue
             default = int_literal(param.default) if param.default is not None else None
+            if default is not None:
+                retries = self._counter_retries(function, call, name, default)
+                if retries is not None:
+                    return max(retries, 0) + 1
             if default is not None and default > 0:
                 return default + 1
             if isinstance(param.default, cst.Name) and param.default.value in ("False", "None"):
                 return 2  # a ``_retried=False`` flag: one more attempt
             return UNKNOWN_BOUND
         return None
+
+    def _counter_retries(self, function: cst.FunctionDef, call: cst.Call, name: str, start: int) -> Optional[int]:
+        """How many times the counter ``name`` (starting at ``start``) lets the function call itself: from a
+        test around the call (``if … and retry_count < MAX:``) or a guard (``if retry_count >= MAX: raise``)."""
+        guards = [(a.test, True) for a in self.index.ancestors(call) if isinstance(a, cst.If) and self._inside(a, function)]
+        guards += [(i.test, False) for i in self.index.nodes(cst.If) if self._inside(i, function) and self._block_exits(i.body)]
+        for test, around in guards:
+            for comparison in self._conjuncts(test):
+                if not isinstance(comparison, cst.Comparison) or len(comparison.comparisons) != 1:
+                    continue
+                target = comparison.comparisons[0]
+                if not (isinstance(comparison.left, cst.Name) and comparison.left.value == name):
+                    continue
+                limit = self._int_value(target.comparator)
+                if not isinstance(limit, int):
+                    return None
+                operator = type(target.operator)
+                # counting up: recurse while ``n < limit`` (or stop once ``n >= limit``); counting down: while ``n > limit``
+                table = {
+                    (True, cst.LessThan): limit - start, (True, cst.LessThanEqual): limit - start + 1,
+                    (True, cst.GreaterThan): start - limit, (True, cst.GreaterThanEqual): start - limit + 1,
+                    (False, cst.GreaterThanEqual): limit - start, (False, cst.GreaterThan): limit - start + 1,
+                    (False, cst.LessThanEqual): start - limit, (False, cst.LessThan): start - limit + 1,
+                }
+                if (around, operator) in table:
+                    return table[(around, operator)]
+        return None
+
+    @staticmethod
+    def _conjuncts(test: cst.CSTNode) -> List[cst.CSTNode]:
+        if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
+            return RetryAnalysis._conjuncts(test.left) + RetryAnalysis._conjuncts(test.right)
+        return [test]
 
     # -- decorators -----------------------------------------------------------------------------------
     def _find_decorators(self) -> None:
@@ -516,21 +627,15 @@ class RetryAnalysis:
         call = expression if isinstance(expression, cst.Call) else None
         name = dotted_name(call.func if call is not None else expression)
         last = name.rsplit(".", 1)[-1]
-        raises_on_errcode = function in self.context.calls.checking_functions or self._checked_sender_in(function)
+        raised = self._attempt_raises(function, list(function.body.body) if isinstance(function.body, cst.IndentedBlock) else [])
         common = dict(anchor=decorator, refreshes_token=self._refreshes_in(function), endpoint=self._endpoint_in(function))
         if last == "retry" and ("tenacity" in imports or "retrying" in imports):
             if call is None:
                 return RetrySite(shape="tenacity", attempts=None, waits=False,
-                                 codes=self._exception_codes({"*"}, raises_on_errcode), exceptions=frozenset({"*"}), **common)
+                                 codes=self._exception_codes({"*"}, raised), exceptions=frozenset({"*"}), **common)
             if "retrying" in imports and "tenacity" not in imports:
-                return self._retrying_site(call, raises_on_errcode, common)
-            stop = keyword_arg(call, "stop")
-            attempts: Bound = None
-            if stop is not None:
-                attempts = self._stop_attempts(stop.value)
-            waits = keyword_arg(call, "wait") is not None
-            exceptions, codes = self._tenacity_trigger(keyword_arg(call, "retry"), raises_on_errcode)
-            return RetrySite(shape="tenacity", attempts=attempts, waits=waits, codes=codes, exceptions=exceptions, **common)
+                return self._retrying_site(call, raised, common)
+            return self._tenacity_site(call, raised, common)
         if last in ("on_exception", "on_predicate") and "backoff" in imports and call is not None:
             tries = keyword_arg(call, "max_tries")
             max_time = keyword_arg(call, "max_time")
@@ -542,7 +647,7 @@ class RetryAnalysis:
                     for kind in ([e.value for e in args[1].elements] if isinstance(args[1], cst.Tuple) else [args[1]]):
                         dotted = dotted_name(kind)
                         names.add(dotted.rsplit(".", 1)[-1] if dotted else "*")
-                codes = self._exception_codes(names, raises_on_errcode)
+                codes = self._exception_codes(names, raised)
                 exceptions = frozenset({n for n in names if _NETWORK_EXCEPTIONS.search(n)} or names)
             else:
                 predicate = args[1] if len(args) >= 2 else (keyword_arg(call, "predicate").value if keyword_arg(call, "predicate") else None)
@@ -551,12 +656,20 @@ class RetryAnalysis:
             return RetrySite(shape="backoff", attempts=attempts, waits=True, codes=codes, exceptions=exceptions, **common)
         return None
 
-    def _retrying_site(self, call: cst.Call, raises_on_errcode: bool, common: dict) -> RetrySite:
+    def _tenacity_site(self, call: cst.Call, raised: Codes, common: dict) -> RetrySite:
+        """``@retry(...)``, ``Retrying(...)``: bound from ``stop=``, pause from ``wait=``, trigger from ``retry=``."""
+        stop = keyword_arg(call, "stop")
+        attempts: Bound = self._stop_attempts(stop.value) if stop is not None else None
+        waits = keyword_arg(call, "wait") is not None
+        exceptions, codes = self._tenacity_trigger(keyword_arg(call, "retry"), raised)
+        return RetrySite(shape="tenacity", attempts=attempts, waits=waits, codes=codes, exceptions=exceptions, **common)
+
+    def _retrying_site(self, call: cst.Call, raised: Codes, common: dict) -> RetrySite:
         limit = keyword_arg(call, "stop_max_attempt_number")
         delay = keyword_arg(call, "stop_max_delay")
         attempts: Bound = self._int_value(limit.value) if limit is not None else (UNKNOWN_BOUND if delay is not None else None)
         waits = any(keyword_arg(call, k) is not None for k in ("wait_fixed", "wait_random_min", "wait_random_max", "wait_exponential_multiplier", "wait_func"))
-        return RetrySite(shape="retrying", attempts=attempts, waits=waits, codes=self._exception_codes({"*"}, raises_on_errcode),
+        return RetrySite(shape="retrying", attempts=attempts, waits=waits, codes=self._exception_codes({"*"}, raised),
                          exceptions=frozenset({"*"}), **common)
 
     def _stop_attempts(self, node: cst.CSTNode) -> Bound:
@@ -570,9 +683,9 @@ class RetryAnalysis:
             return UNKNOWN_BOUND
         return UNKNOWN_BOUND
 
-    def _tenacity_trigger(self, retry: Optional[cst.Arg], raises_on_errcode: bool) -> Tuple[FrozenSet[str], Codes]:
+    def _tenacity_trigger(self, retry: Optional[cst.Arg], raised: Codes) -> Tuple[FrozenSet[str], Codes]:
         if retry is None:
-            return frozenset({"*"}), self._exception_codes({"*"}, raises_on_errcode)
+            return frozenset({"*"}), self._exception_codes({"*"}, raised)
         value = retry.value
         if isinstance(value, cst.Call) and callee_name(value) == "retry_if_exception_type" and value.args:
             kinds = value.args[0].value
@@ -580,17 +693,73 @@ class RetryAnalysis:
             for kind in ([e.value for e in kinds.elements] if isinstance(kinds, cst.Tuple) else [kinds]):
                 dotted = dotted_name(kind)
                 names.add(dotted.rsplit(".", 1)[-1] if dotted else "*")
-            return frozenset(names), self._exception_codes(names, raises_on_errcode)
+            return frozenset(names), self._exception_codes(names, raised)
         if isinstance(value, cst.Call) and callee_name(value) == "retry_if_result" and value.args:
             return frozenset(), self._lambda_codes(value.args[0].value)
         return frozenset(), frozenset()
 
-    def _exception_codes(self, names: Set[str], raises_on_errcode: bool) -> Codes:
-        broad = "*" in names or bool(names & _BROAD_EXCEPTIONS)
-        wechatpy = any(self.context.wechatpy.is_exception_class(cst.Name(n)) for n in names if n.isidentifier())
-        if (broad and raises_on_errcode) or wechatpy:
-            return frozenset(self.universe - {0})
-        return frozenset()
+    def _exception_codes(self, names: Set[str], raised: Codes) -> Codes:
+        """The errcodes behind the exceptions a retry catches: whatever the attempt raises on, for a broad catch;
+        every non-zero code for wechatpy's exceptions; the codes a same-file exception class is raised on."""
+        codes: Set[int] = set()
+        if "*" in names or names & _BROAD_EXCEPTIONS:
+            codes |= raised
+        if any(self.context.wechatpy.is_exception_class(cst.Name(n)) for n in names if n.isidentifier()):
+            codes |= self.universe - {0}
+        for name in names:
+            codes |= self._errcode_exceptions.get(name, set())
+        codes.discard(0)
+        return frozenset(codes)
+
+    def _attempt_raises(self, container: cst.CSTNode, statements: Sequence[cst.CSTNode]) -> Codes:
+        """The errcodes on which one attempt (``statements`` of ``container``) ends in an exception: raised there,
+        by a checking sender (wechatpy, a wrapper that raises on any errcode), or by a same-file checking helper."""
+        codes = set(self._flow(statements, set(self.universe), container).raised)
+        if self._checked_sender_in(container):
+            codes |= self.universe - {0}
+        checking = {f.name.value: f for f in self.context.calls.checking_functions}
+        for call in self.index.nodes(cst.Call):
+            helper = checking.get(callee_name(call))
+            if helper is not None and helper is not container and self._inside(call, container):
+                codes |= self._codes_raised_in(helper)
+        codes.discard(0)
+        return frozenset(codes)
+
+    def _codes_raised_in(self, function: cst.FunctionDef) -> Set[int]:
+        codes: Set[int] = set()
+        for raise_node in self.index.nodes(cst.Raise):
+            if self._inside(raise_node, function):
+                codes |= self._raise_codes(raise_node, function) or set()
+        return codes
+
+    def _raise_codes(self, raise_node: cst.Raise, function: cst.CSTNode) -> Optional[Set[int]]:
+        """The errcodes that reach ``raise_node`` through the errcode tests around it (None: no such test)."""
+        codes: Optional[Set[int]] = None
+        child: cst.CSTNode = raise_node
+        for ancestor in self.index.ancestors(raise_node):
+            if ancestor is function or isinstance(ancestor, _STOP_BLOCKS):
+                break
+            if isinstance(ancestor, cst.If):
+                predicate = self.tests.predicate(ancestor.test)
+                if predicate is not None:
+                    where = self.tests.codes_where if child is ancestor.body else self.tests.codes_where_not
+                    chosen = set(where(predicate, self.universe))
+                    codes = chosen if codes is None else codes & chosen
+            child = ancestor
+        return codes
+
+    def _find_errcode_exceptions(self) -> Dict[str, Set[int]]:
+        """Exception classes the file raises under an errcode test (``if data["errcode"]: raise ApiError``)."""
+        found: Dict[str, Set[int]] = {}
+        for raise_node in self.index.nodes(cst.Raise):
+            exc = raise_node.exc
+            if exc is None:
+                continue
+            name = callee_name(exc) if isinstance(exc, cst.Call) else (dotted_name(exc) or "").rsplit(".", 1)[-1]
+            codes = self._raise_codes(raise_node, self.index.function_of(raise_node)) if name else None
+            if codes:
+                found.setdefault(name, set()).update(codes - {0})
+        return found
 
     def _lambda_codes(self, predicate: Optional[cst.CSTNode]) -> Codes:
         if isinstance(predicate, cst.Lambda):

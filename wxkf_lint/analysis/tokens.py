@@ -33,6 +33,8 @@ _NOT_SECRET = re.compile(r"key|name|file|path|env|var|type|id$|url|field|header|
 _URL_CREDENTIAL = re.compile(r"(access_token|corpsecret)=([A-Za-z0-9_\-]+)")
 _EXPIRY = re.compile(r"expire|expiry|expires|ttl|deadline|valid_until", re.I)
 _TOKEN_CODES = {40014, 42001}
+#: the leading parameters of wechatpy's client constructors (``WeChatClient(corp_id, secret, access_token)``)
+_WECHATPY_CLIENT_PARAMETERS = ("corp_id", "secret", "access_token")
 MIN_SECRET_LENGTH = 16
 MIN_TOKEN_LENGTH = 40  # callback Tokens (3–32 characters) are not access tokens
 
@@ -102,7 +104,8 @@ class TokenAnalysis:
 
     # -- literals -------------------------------------------------------------------------------------
     def _assigned_literals(self) -> Iterator[Tuple[str, cst.CSTNode]]:
-        """(target name, literal node) of ``NAME = "..."``, ``self.x: str = "..."``, ``{"key": "..."}``, ``f(key="...")``."""
+        """(target name, literal node) of ``NAME = "..."``, ``self.x: str = "..."``, ``{"key": "..."}``, ``f(key="...")``,
+        ``def f(access_token="...")`` and positional arguments by their parameter's name."""
         for assign in self.index.nodes(cst.Assign):
             for target in assign.targets:
                 yield from self._pairs(target.target, assign.value)
@@ -116,6 +119,36 @@ class TokenAnalysis:
         for arg in self.index.nodes(cst.Arg):
             if arg.keyword is not None:
                 yield arg.keyword.value, arg.value
+        for param in self.index.nodes(cst.Param):
+            if param.default is not None:
+                yield param.name.value, param.default
+        for call in self.index.nodes(cst.Call):
+            yield from self._positional_pairs(call)
+
+    def _positional_pairs(self, call: cst.Call) -> Iterator[Tuple[str, cst.CSTNode]]:
+        """Positional arguments by the name of the parameter they fill: a same-file function or class, or a
+        wechatpy client (``WeChatClient(corp_id, secret)``)."""
+        names = self._parameter_names(call)
+        for name, arg in zip(names, call.args):
+            if arg.keyword is not None or arg.star:
+                break
+            yield name, arg.value
+
+    def _parameter_names(self, call: cst.Call) -> List[str]:
+        if self.context.wechatpy.is_client_class(call.func):
+            return list(_WECHATPY_CLIENT_PARAMETERS)
+        name = callee_name(call)
+        functions = self.context.calls.functions.get(name, [])
+        if not functions:
+            for klass in self.index.nodes(cst.ClassDef):
+                if klass.name.value == name:
+                    functions = [f for f in self.index.nodes(cst.FunctionDef)
+                                 if f.name.value == "__init__" and self.index.class_of(f) is klass]
+        if len(functions) != 1:
+            return []
+        params = [p.name.value for p in functions[0].params.params]
+        bound = isinstance(call.func, cst.Attribute) or functions[0].name.value == "__init__"
+        return params[1:] if bound and params[:1] in (["self"], ["cls"]) else params
 
     def _pairs(self, target: cst.CSTNode, value: cst.CSTNode) -> Iterator[Tuple[str, cst.CSTNode]]:
         if isinstance(target, (cst.Tuple, cst.List)) and isinstance(value, (cst.Tuple, cst.List)):
@@ -244,6 +277,14 @@ class TokenAnalysis:
                     return True
         return False
 
+    def _in_one_shot_main(self, node: cst.CSTNode) -> bool:
+        """Inside ``if __name__ == "__main__":`` with no ``while`` loop: a script that runs once and ends well
+        within the token's 7200 s, not a module that keeps an import-time token."""
+        for ancestor in self.index.ancestors(node):
+            if isinstance(ancestor, cst.If) and "__name__" in set(names_in(ancestor.test)):
+                return not any(self.index.is_inside(loop, ancestor) for loop in self.index.nodes(cst.While))
+        return False
+
     def _in_init(self, node: cst.CSTNode) -> bool:
         function = self.index.function_of(node)
         return isinstance(function, cst.FunctionDef) and function.name.value == "__init__"
@@ -273,7 +314,7 @@ class TokenAnalysis:
                 if klass is None or not (isinstance(function, cst.FunctionDef) and function.name.value == "__init__"):
                     continue
                 scope = klass
-            elif scope is not module:
+            elif scope is not module or self._in_one_shot_main(assign):
                 continue
             if self._used_in_wecom_calls(name) and not self._scope_renews(scope, name, assign):
                 self.stale_tokens.append(StaleToken(assign, name, how))
