@@ -265,3 +265,19 @@ def banner(user, kfid, media_id=None):
     return first, second
 '''
     assert codes(source) == expected
+
+
+def test_a_request_object_sent_later_is_one_wecom_call():
+    source = '''
+import json
+from tornado.httpclient import AsyncHTTPClient, HTTPRequest
+
+async def send(token, message):
+    req = HTTPRequest("https://qyapi.weixin.qq.com/cgi-bin/kf/send_msg?access_token=" + token, method="POST",
+                      body='{"touser": "%s"}' % message["touser"])
+    resp = await AsyncHTTPClient().fetch(req)
+    return json.loads(resp.body)["msgid"]
+'''
+    findings = lint(source)
+    assert sorted(f.code for f in findings) == ["WXK103", "WXK501"]
+    assert "kf/send_msg" in [f for f in findings if f.code == "WXK103"][0].message

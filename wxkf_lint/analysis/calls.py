@@ -60,6 +60,12 @@ def endpoint_of_path_text(text: str) -> Optional[str]:
     return path if ("/" in path or path in KNOWN_ENDPOINTS) else None
 
 
+def is_request_constructor(name: str) -> bool:
+    """urllib's ``Request``, tornado's ``HTTPRequest``, httpx's ``Request``: they describe a request that a later
+    ``urlopen(req)`` / ``fetch(req)`` / ``send(req)`` sends, so the sending call is the WeCom call."""
+    return name.endswith("Request")
+
+
 def is_http_callee(name: str) -> bool:
     return bool(name) and name not in _NOT_HTTP_CALLEE and bool(_HTTP_CALLEE.search(name))
 
@@ -178,10 +184,10 @@ class CallAnalysis:
         if text is None and isinstance(url, cst.Name):
             # urllib: ``req = Request(url, ...)``, then ``urlopen(req)``
             binding = self.index.lookup(url.value, url)
-            if binding is not None and isinstance(binding.value, cst.Call) and callee_name(binding.value) == "Request":
+            if binding is not None and isinstance(binding.value, cst.Call) and is_request_constructor(callee_name(binding.value)):
                 inner = self._url_argument(binding.value)
                 return static_text(inner, self.index) if inner is not None else None
-        if text is None and isinstance(url, cst.Call) and callee_name(url) == "Request":
+        if text is None and isinstance(url, cst.Call) and is_request_constructor(callee_name(url)):
             inner = self._url_argument(url)
             return static_text(inner, self.index) if inner is not None else None
         return text
@@ -269,7 +275,7 @@ class CallAnalysis:
                 body, keyword = self._body(call, 1)
                 self._add(call, endpoint, _guess_method(call, name, endpoint), "configured", False, None, body, keyword)
                 return True
-        if not is_http_callee(name) or name == "Request" or self._calls_local_function(call):
+        if not is_http_callee(name) or is_request_constructor(name) or self._calls_local_function(call):
             return False
         if owner is not None and _MOCK_RECEIVERS.search(dotted_name(owner)):
             return False
@@ -306,16 +312,16 @@ class CallAnalysis:
                 return args[position + 1], None
         request = self._request_object(url)
         if request is not None and request is not call:
-            # urllib: ``urlopen(req)`` sends the body given to ``req = Request(url, data=…)``
+            # ``urlopen(req)`` / ``fetch(req)`` send the body given to ``req = Request(url, data=…)``
             return self._positional_body_after_url(request, self._url_argument(request) or url)
         return None, None
 
     def _request_object(self, url: cst.BaseExpression) -> Optional[cst.Call]:
-        """The ``Request(...)`` call a urllib ``urlopen`` argument is or is bound to."""
+        """The ``Request(...)`` call a ``urlopen(req)`` / ``fetch(req)`` argument is or is bound to."""
         if isinstance(url, cst.Name):
             binding = self.index.lookup(url.value, url)
             url = binding.value if binding is not None and isinstance(binding.value, cst.Call) else url
-        return url if isinstance(url, cst.Call) and callee_name(url) == "Request" else None
+        return url if isinstance(url, cst.Call) and is_request_constructor(callee_name(url)) else None
 
     def _classify_wrapper_call(self, call: cst.Call) -> bool:
         name = callee_name(call)
