@@ -93,6 +93,30 @@ def test_second_fix_changes_nothing(tmp_path):
     assert "Found 0 errors (0 fixed, 0 remaining)." in again.stderr
 
 
+def test_a_fix_over_several_lines_keeps_their_indentation(tmp_path):
+    """The continuation lines of a call or a comparison carry the indentation of the blocks around them."""
+    text = (
+        HEADER
+        + "class Client:\n"
+        + "    def send(self, body):\n"
+        + "        resp = requests.post(\n"
+        + "            URL,\n"
+        + '            data={"touser": body},  # the body\n'
+        + "            timeout=3,\n"
+        + "        ).json()\n"
+        + "        if (resp['errcode']\n"
+        + "                in ('40014',\n"
+        + "                    '42001')):\n"
+        + "            return None\n"
+        + "        return resp\n"
+    )
+    path = write(tmp_path / "kf.py", text)
+    result = run_wxkf(["--isolated", "--fix", "kf.py"], cwd=tmp_path)
+    expected = text.replace("data=", "json=").replace("'40014'", "40014").replace("'42001'", "42001")
+    assert path.read_text(encoding="utf-8") == expected
+    assert "(2 fixed, 0 remaining)" in result.stderr
+
+
 def test_fixes_that_overlap_are_applied_over_passes(tmp_path):
     """WXK101's fix lies inside WXK502's: the first pass applies one, the next pass the other."""
     text = HEADER + 'requests.post(URL, data={"ok": prev["errmsg"] == "ok"}, timeout=3)\n'

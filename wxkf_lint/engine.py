@@ -8,6 +8,7 @@ nested files).  Parents and bindings come from the shared analysis' own single w
 
 from __future__ import annotations
 
+import re
 import traceback
 from dataclasses import dataclass
 from functools import cached_property
@@ -20,6 +21,9 @@ from wxkf_lint.prefilter import Markers
 from wxkf_lint.selection import ignored_for_path, is_ignored
 from wxkf_lint.settings import Settings
 from wxkf_lint.source import DecodeError, SourceText, decode
+
+#: line breaks as LibCST counts them in positions
+_LINE_BREAK = re.compile(r"\r\n?|\n")
 
 if TYPE_CHECKING:  # LibCST, the rules and the analysis are imported on first parse (see Linter.rules)
     import libcst as cst
@@ -133,7 +137,7 @@ def _to_finding(report: Report, module: cst.Module, positions, spans, path: str)
             span.start.column + 1,
             span.end.line,
             span.end.column + 1,
-            module.code_for_node(report.replacement),
+            _fix_content(module, report, span),
             report.fix_description,
         )
     return Finding(
@@ -147,6 +151,24 @@ def _to_finding(report: Report, module: cst.Module, positions, spans, path: str)
         message=report.message,
         fix=fix,
     )
+
+
+def _fix_content(module: cst.Module, report: Report, span) -> str:
+    """The replacement's code as it will stand in the file, for the whitespace-inclusive ``span``.
+
+    ``code_for_node`` renders a node alone, without the indentation of the blocks around it, which the
+    continuation lines of a node over several lines carry (``data={…},\n            timeout=10``).  So a
+    fix over several lines is rendered within its module, and cut out of the result.
+    """
+    content = module.code_for_node(report.replacement)
+    if span.start.line == span.end.line and "\n" not in content and "\r" not in content:
+        return content
+    before = module.code
+    after = module.deep_replace(report.replaced, report.replacement).code
+    starts = [0] + [match.end() for match in _LINE_BREAK.finditer(before)]
+    begin = starts[span.start.line - 1] + span.start.column
+    end = starts[span.end.line - 1] + span.end.column
+    return after[begin : len(after) - (len(before) - end)]
 
 
 def _deduplicate(findings: List[Finding]) -> List[Finding]:
