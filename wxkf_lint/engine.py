@@ -1,9 +1,9 @@
 """Lint one file: read, decode, pre-filter, parse once, analyse once, run every rule in one pass.
 
-The costs, measured on small kf files: the parse is the floor; LibCST's ``PositionProvider`` costs about
-twice the parse, so positions are resolved only for files that have something to report, on the same
-tree (``unsafe_skip_copy``: nothing mutates it, and the default deep copy overflows the stack on deeply
-nested files).  Parents and bindings come from the shared analysis' own single walk.
+The costs, measured on small kf files: the parse is the floor; positions cost about as much again
+(one code generation, see ``positions.py``), so they are resolved only for files that have something to
+report, on the same tree.  Parents and bindings come from the shared analysis' own single walk.  LibCST,
+the analysis and the rules are imported only once a file passes the prefilter.
 """
 
 from __future__ import annotations
@@ -94,10 +94,9 @@ class Linter:
 
     def _check(self, module: cst.Module, path: str) -> Tuple[List[Finding], List[Finding]]:
         """The rules' findings, and a WXK003 for each rule that raised (the others' findings are kept)."""
-        from libcst.metadata import MetadataWrapper, PositionProvider, WhitespaceInclusivePositionProvider
-
         from wxkf_lint.analysis import FileContext
         from wxkf_lint.dispatch import run_rules
+        from wxkf_lint.positions import resolve_positions
 
         context = FileContext(module, self.settings, path)
         visitors = [rule(context) for rule in self.rules]
@@ -105,9 +104,7 @@ class Linter:
         reports = [report for visitor in visitors for report in visitor.reports]
         if not reports and not failures:
             return [], []
-        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-        positions = wrapper.resolve(PositionProvider)
-        spans = wrapper.resolve(WhitespaceInclusivePositionProvider) if any(r.replacement is not None for r in reports) else {}
+        positions, spans = resolve_positions(module, [r.replaced for r in reports if r.replacement is not None])
         findings = _deduplicate([_to_finding(report, module, positions, spans, path) for report in reports])
         return findings, [_rule_failure(failure, positions, path) for failure in failures]
 
