@@ -196,6 +196,7 @@ def test_match_cases_single_out_codes():
         ("if len(batch) < 100:\n        return batch", ["WXK103"]),
         ("if not batch:\n        raise RuntimeError(resp)", []),
         ("if batch is None:\n        raise RuntimeError(resp)", []),
+        ("if len(batch) == 0:\n        raise RuntimeError(resp)", []),
     ],
 )
 def test_only_a_presence_test_guards_a_get_field(test, expected):
@@ -281,3 +282,15 @@ async def send(token, message):
     findings = lint(source)
     assert sorted(f.code for f in findings) == ["WXK103", "WXK501"]
     assert "kf/send_msg" in [f for f in findings if f.code == "WXK103"][0].message
+
+
+def test_a_message_that_mentions_a_wecom_url_is_not_a_request():
+    source = HEAD + '''
+SEND_URL = "https://qyapi.weixin.qq.com/cgi-bin/kf/send_msg"
+
+def report(notifier, token, body):
+    notifier.send(f"call to {SEND_URL} failed, check the kf account")
+    notifier.send("retrying %s" % SEND_URL)
+    requests.post(f"{SEND_URL}?access_token={token}", json=body)
+'''
+    assert lines_of(source, "WXK103") == [line_of(source, "requests.post")]

@@ -283,7 +283,8 @@ class CallAnalysis:
         if url is None:
             return False
         text = self._url_text(url)
-        if not is_wecom_url_text(text):
+        if not is_wecom_url_text(text) or any(char.isspace() for char in text or ""):
+            # a URL has no blanks: ``notifier.send(f"call to {SEND_URL} failed")`` sends a message, not a request
             return False
         endpoint = endpoint_of_url_text(text or "")
         body, keyword = self._positional_body_after_url(call, url)

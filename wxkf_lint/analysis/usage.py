@@ -197,11 +197,29 @@ def _tests_presence(test: cst.BaseExpression, name: str) -> bool:
         return _tests_presence(test.expression, name)
     if isinstance(test, cst.BooleanOperation):
         return _tests_presence(test.left, name) or _tests_presence(test.right, name)
+    if _is_len_of(test, name):
+        return True
     if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
         other = test.comparisons[0].comparator
         sides = ((test.left, other), (other, test.left))
-        return any(isinstance(side, cst.Name) and side.value == name and _is_empty_value(value) for side, value in sides)
+        return any(
+            (isinstance(side, cst.Name) and side.value == name and _is_empty_value(value))
+            or (_is_len_of(side, name) and isinstance(value, cst.Integer) and value.value == "0")
+            for side, value in sides
+        )
     return False
+
+
+def _is_len_of(node: cst.BaseExpression, name: str) -> bool:
+    """``len(name)``: compared with 0 it asks whether the field is empty, as ``not name`` does."""
+    return (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Name)
+        and node.func.value == "len"
+        and len(node.args) == 1
+        and isinstance(node.args[0].value, cst.Name)
+        and node.args[0].value.value == name
+    )
 
 
 def _is_empty_value(node: cst.BaseExpression) -> bool:
