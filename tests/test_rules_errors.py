@@ -294,3 +294,17 @@ def report(notifier, token, body):
     requests.post(f"{SEND_URL}?access_token={token}", json=body)
 '''
     assert lines_of(source, "WXK103") == [line_of(source, "requests.post")]
+
+
+ASSERTING = HEAD + '''
+def check(token):
+    data = requests.post("https://qyapi.weixin.qq.com/cgi-bin/kf/sync_msg?access_token=" + token, json={}).json()
+    assert data["errmsg"] == "ok"
+    assert data.get("errmsg", "").startswith("ok")
+    return data
+'''
+
+
+@pytest.mark.parametrize("path,expected", [("tests/test_kf.py", 0), ("test_kf.py", 0), ("kf/sync.py", 2)])
+def test_errmsg_assertions_in_tests_check_canned_answers(path, expected):
+    assert codes(ASSERTING, path=path).count("WXK101") == expected

@@ -6,11 +6,11 @@ import libcst as cst
 
 from wxkf_lint.analysis.index import SyntaxIndex
 
-_TEST_OWNERS = (cst.If, cst.While, cst.IfExp)
+_TEST_OWNERS = (cst.If, cst.While, cst.IfExp, cst.Assert)
 
 
 def in_branch_test(index: SyntaxIndex, node: cst.CSTNode) -> bool:
-    """True when ``node`` is part of an ``if``/``while``/``x if … else y``/comprehension-``if`` condition."""
+    """True when ``node`` is part of an ``if``/``while``/``x if … else y``/``assert``/comprehension-``if`` condition."""
     child = node
     for ancestor in index.ancestors(node):
         if isinstance(ancestor, _TEST_OWNERS) and ancestor.test is child:
