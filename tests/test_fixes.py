@@ -29,7 +29,7 @@ RULE_FIXES = [
     ("WXK101", 'failed = "ok" != resp.get("errmsg")', 'failed = 0 != resp.get("errcode")'),
     ("WXK102", 'expired = resp["errcode"] in ("40014", "42001")', "expired = resp[\"errcode\"] in (40014, 42001)"),
     ("WXK102", 'busy = resp.get("errcode") == "-1"', 'busy = resp.get("errcode") == -1'),
-    ("WXK502", 'resp = requests.post(URL, data={"a": 1}, timeout=3).json()', 'resp = requests.post(URL, json={"a": 1}, timeout=3).json()'),
+    ("WXK502", 'resp = requests.post(URL, data={"a": 1}).json()', 'resp = requests.post(URL, json={"a": 1}).json()'),
 ]
 
 #: one defect of each fixable rule, and one (WXK101 on a string method) that has no fix
@@ -122,7 +122,8 @@ def test_fixes_that_overlap_are_applied_over_passes(tmp_path):
     text = HEADER + 'requests.post(URL, data={"ok": prev["errmsg"] == "ok"}, timeout=3)\n'
     path = write(tmp_path / "kf.py", text)
     result = run_wxkf(["--isolated", "--select", "WXK101,WXK502", "--fix", "kf.py"], cwd=tmp_path)
-    assert path.read_text(encoding="utf-8") == text.replace("data=", "json=").replace('prev["errmsg"] == "ok"', 'prev["errcode"] == 0')
+    expected = text.replace("data=", "json=").replace('prev["errmsg"] == "ok"', 'prev["errcode"] == 0')
+    assert path.read_text(encoding="utf-8") == expected
     assert "(2 fixed, 0 remaining)" in result.stderr
 
 
@@ -201,7 +202,8 @@ def test_stdin_fix_prints_the_fixed_source_and_reports_on_stderr(tmp_path):
 
 
 def test_diff_of_a_file_without_final_newline():
-    assert unified_diff("x.py", "a = 1", "a = 2").endswith("-a = 1\n\\ No newline at end of file\n+a = 2\n\\ No newline at end of file\n")
+    no_newline = "\\ No newline at end of file\n"
+    assert unified_diff("x.py", "a = 1", "a = 2").endswith(f"-a = 1\n{no_newline}+a = 2\n{no_newline}")
 
 
 @pytest.mark.parametrize(
@@ -248,6 +250,12 @@ def test_a_fix_whose_result_does_not_parse_is_refused(tmp_path):
         write_fixed(str(path), decode(path.read_bytes()), "if a = = 1:\n    pass\n")
     assert path.read_bytes() == text.encode("utf-8")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x.py"]
+
+
+def test_a_file_that_cannot_be_written_is_a_one_line_error(tmp_path):
+    source = decode(b"x = 1\n")
+    with pytest.raises(FixError, match=r"gone/x\.py: cannot write the fixed file: No such file or directory$"):
+        write_fixed(str(tmp_path / "gone" / "x.py"), source, "x = 2\n")
 
 
 def test_a_fix_that_cpython_would_no_longer_compile_is_refused():

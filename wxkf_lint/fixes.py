@@ -187,7 +187,9 @@ def fix_bytes(linter: Linter, data: bytes, path: str) -> FixOutcome:
     return fix_source(linter, source, path)
 
 
-def fix_files(linter: Linter, paths: Sequence[str], read_stdin: Callable[[], bytes], stdin_name: str, write: bool) -> FixRun:
+def fix_files(
+    linter: Linter, paths: Sequence[str], read_stdin: Callable[[], bytes], stdin_name: str, write: bool
+) -> FixRun:
     """Fix every file (``-`` is stdin, named ``stdin_name``); with ``write``, replace the files that changed.
 
     stdin is never written anywhere but :attr:`FixRun.stdin_output`.
