@@ -325,6 +325,46 @@ def call(token, body):
 def send(token, body):
     return call(token, body)
 ''', ["WXK201", "WXK204"]),
+    "except_errcode_exception_of_a_helper": ('''
+class WeComError(Exception):
+    def __init__(self, errcode, errmsg):
+        super().__init__(errmsg)
+        self.errcode = errcode
+
+def post(token, body):
+    data = requests.post(URL % token, json=body).json()
+    if data["errcode"] != 0:
+        raise WeComError(data["errcode"], data["errmsg"])
+    return data
+
+def send(token, body):
+    for attempt in range(3):
+        try:
+            return post(token, body)
+        except WeComError:
+            time.sleep(2 ** attempt)
+''', ["WXK204"]),
+    "except_errcode_exception_busy_only": ('''
+class WeComError(Exception):
+    def __init__(self, errcode, errmsg):
+        super().__init__(errmsg)
+        self.errcode = errcode
+
+def post(token, body):
+    data = requests.post(URL % token, json=body).json()
+    if data["errcode"] != 0:
+        raise WeComError(data["errcode"], data["errmsg"])
+    return data
+
+def send(token, body):
+    for attempt in range(3):
+        try:
+            return post(token, body)
+        except WeComError as err:
+            if err.errcode != -1:
+                raise
+            time.sleep(2 ** attempt)
+''', []),
     "tenacity_broad_on_function_raising_busy_only": ('''
 class Busy(Exception):
     pass

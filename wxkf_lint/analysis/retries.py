@@ -427,10 +427,39 @@ class RetryAnalysis:
             if isinstance(test.operator, cst.And):
                 return left_taken & right_taken, left_skipped | right_skipped
             return left_taken | right_taken, left_skipped & right_skipped
-        predicate = self.tests.predicate(test)
+        predicate = self.tests.predicate(test) or self._caught_code_predicate(test)
         if predicate is None:
             return set(codes), set(codes)
         return set(self.tests.codes_where(predicate, codes)), set(self.tests.codes_where_not(predicate, codes))
+
+    def _caught_code_predicate(self, test: cst.CSTNode) -> Optional[Predicate]:
+        """``err.errcode != -1`` where ``err`` is the ``as`` name of a handler around the test that catches a
+        same-file exception class raised on errcodes (wechatpy's own exceptions are read by the response analysis)."""
+        if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+            return None
+        target = test.comparisons[0]
+        read, other = test.left, target.comparator
+        if not (isinstance(read, cst.Attribute) and read.attr.value == "errcode" and isinstance(read.value, cst.Name)):
+            return None
+        if not self._caught_errcode_exception(read.value.value, test):
+            return None
+        values = int_set(other, self.index)
+        if values is None:
+            return None
+        if isinstance(target.operator, (cst.Equal, cst.In)):
+            return lambda code: code in values
+        if isinstance(target.operator, (cst.NotEqual, cst.NotIn)):
+            return lambda code: code not in values
+        return None
+
+    def _caught_errcode_exception(self, name: str, node: cst.CSTNode) -> bool:
+        for ancestor in self.index.ancestors(node):
+            if isinstance(ancestor, _STOP_BLOCKS):
+                return False
+            if isinstance(ancestor, cst.ExceptHandler) and ancestor.name is not None:
+                if isinstance(ancestor.name.name, cst.Name) and ancestor.name.name.value == name:
+                    return bool(self._handler_names(ancestor) & set(self._errcode_exceptions))
+        return False
 
     def _flow_try(self, node: cst.Try, codes: Set[int], loop: cst.CSTNode, paths: _Paths) -> Set[int]:
         body = self._flow(self._statements(node.body), codes, loop)
@@ -448,6 +477,9 @@ class RetryAnalysis:
                     incoming |= set(self.universe) - {0}
             elif body.raised and self._raises_named(node.body, names):
                 incoming |= body.raised
+            if sends:  # ``except WeComError:`` around a same-file helper that raises it on errcodes
+                for name in names:
+                    incoming |= self._errcode_exceptions.get(name, set())
             handler_paths = self._flow(self._statements(handler.body), incoming | {OTHER}, loop)
             again = (handler_paths.fall | handler_paths.cont) & incoming
             paths.cont |= again
