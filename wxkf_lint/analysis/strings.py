@@ -24,14 +24,24 @@ _ENV_LOOKUPS = {"os.environ.get", "os.getenv", "environ.get", "getenv"}
 
 
 def literal_string(node: cst.CSTNode) -> Optional[str]:
-    """The value of a plain (possibly implicitly concatenated) string literal, else None."""
-    if isinstance(node, cst.SimpleString):
-        value = node.evaluated_value
-        return value if isinstance(value, str) else None
-    if isinstance(node, cst.ConcatenatedString):
-        left, right = literal_string(node.left), literal_string(node.right)
-        return None if left is None or right is None else left + right
-    return None
+    """The value of a plain (possibly implicitly concatenated) string literal, else None.
+
+    ``"a" "b" "c"`` is ``ConcatenatedString("a", ConcatenatedString("b", "c"))``: the parts are walked down the
+    right spine in a loop, not by recursion, since real files concatenate thousands of parts (the stdlib's
+    ``pydoc_data/topics.py``: 2,214 in one string, past Python's default recursion limit).
+    """
+    parts = []
+    while isinstance(node, cst.ConcatenatedString):
+        parts.append(node.left)
+        node = node.right
+    parts.append(node)
+    values = []
+    for part in parts:
+        value = part.evaluated_value if isinstance(part, cst.SimpleString) else None
+        if not isinstance(value, str):
+            return None
+        values.append(value)
+    return "".join(values)
 
 
 def static_text(node: cst.CSTNode, index: SyntaxIndex, _depth: int = 0, _seen: Optional[Set[int]] = None) -> Optional[str]:

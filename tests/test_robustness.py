@@ -1,0 +1,243 @@
+"""No crash and no finding where none belongs: generated programs and the standard library (SPEC §5).
+
+Generated programs (hypothesmith) get WeCom marker text around them, so the pre-filter lets them through and
+the whole shared analysis (calls, responses, retries, tokens, bodies) and every rule, opt-in ones included,
+walk the generated constructs. The standard library never calls WeCom: through the installed command it must
+produce nothing at all, and forced past the pre-filter (a marker comment appended) it must still produce no
+finding but the documented exceptions below.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import sysconfig
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterator, List, Tuple
+
+import hypothesmith
+import libcst as cst
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.cli_helpers import run_wxkf
+from wxkf_lint import codes
+from wxkf_lint.analysis.strings import literal_string
+from wxkf_lint.engine import Linter
+from wxkf_lint.findings import Finding
+from wxkf_lint.rules import ALL_RULES
+from wxkf_lint.settings import Settings
+from wxkf_lint.source import SourceText, decode
+
+OPT_IN = [rule.code for rule in ALL_RULES if not rule.default]
+
+
+def _generated(examples: int) -> settings:
+    """Slow generators (no deadline, no health check on speed), no example database written into the checkout."""
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        database=None,
+    )
+
+
+# WeCom text placed before the generated program: a WeCom URL, a call, a response and its errcode/errmsg reads,
+# so that the file is "WeCom code" for every rule and the analysis has calls and responses to relate.
+PREAMBLE = '''\
+import requests
+URL = "https://qyapi.weixin.qq.com/cgi-bin/kf/send_msg"
+_data = requests.post(URL, json={"open_kfid": "wk", "msgtype": "text"}).json()
+if _data["errcode"] != 0 and _data.get("errmsg") == "ok":
+    raise RuntimeError(_data["errmsg"])
+'''
+
+# Placed after it: a wrapper, a retry loop and a token, which make names of the generated code candidates for
+# wrapper calls, retried calls and token uses.
+POSTSCRIPT = '''
+
+def _post(path, body, token="ACCESS_TOKEN"):
+    for attempt in range(5):
+        data = requests.post("https://qyapi.weixin.qq.com/cgi-bin/" + path, json=body).json()
+        if data.get("errcode") == -1:
+            continue
+        return data
+'''
+
+
+@lru_cache(maxsize=None)
+def _linter() -> Linter:
+    """Every rule, the opt-in ones included: the same Linter the runner builds for ``--select WXK,WXK402``."""
+    return Linter.from_settings(Settings(select=["WXK"], extend_select=OPT_IN))
+
+
+def _lint_text(text: str) -> List[Finding]:
+    """Lint ``text`` exactly as given (no dedent, no encoding round trip: generated text may hold any code point)."""
+    return _linter().lint_source(SourceText(text=text, encoding="utf-8", bom=False, newline="\n"), "generated.py")
+
+
+def _physical_lines(text: str) -> int:
+    """Python's own line count: only \\r\\n, \\r and \\n end a line (str.splitlines also splits on \\f, \\x1c…).
+
+    A text ending in a newline counts the empty line after it: a syntax error at end of file is reported there.
+    """
+    return len(re.split(r"\r\n|\r|\n", text))
+
+
+def _assert_well_formed(text: str, findings: List[Finding]) -> None:
+    lines = _physical_lines(text)
+    internal = [finding.message for finding in findings if finding.code == codes.INTERNAL_ERROR]
+    assert not internal, internal
+    for finding in findings:
+        assert 1 <= finding.line <= finding.end_line <= lines, (finding, lines)
+        assert finding.column >= 1 and finding.end_column >= 1, finding
+        if finding.fix is not None:
+            assert 1 <= finding.fix.line <= finding.fix.end_line <= lines, (finding.fix, lines)
+
+
+def _wrapped(program: str) -> str:
+    return PREAMBLE + program + ("" if program.endswith("\n") else "\n") + POSTSCRIPT
+
+
+@_generated(200)
+@given(hypothesmith.from_grammar())
+def test_generated_module_with_wecom_markers(program: str) -> None:
+    text = _wrapped(program)
+    _assert_well_formed(text, _lint_text(text))
+
+
+@_generated(60)
+@given(hypothesmith.from_grammar(start="single_input"))
+def test_generated_statement_inside_a_wecom_function(statement: str) -> None:
+    """The generated code inside a function that holds a response, so function-level analysis walks it."""
+    body = "".join("    " + line + "\n" for line in statement.splitlines() if line.strip())
+    text = PREAMBLE + 'def _send(token, body):\n    data = requests.post(URL, json=body).json()\n' + body + (
+        '    if data["errcode"] != 0:\n        raise RuntimeError(data["errmsg"])\n    return data\n'
+    )
+    _assert_well_formed(text, _lint_text(text))
+
+
+@_generated(25)
+@given(hypothesmith.from_node())
+def test_generated_cst_with_wecom_markers(program: str) -> None:
+    text = _wrapped(program)
+    _assert_well_formed(text, _lint_text(text))
+
+
+@_generated(100)
+@given(hypothesmith.from_grammar(), st.data())
+def test_broken_module_with_wecom_markers(program: str, data: st.DataObject) -> None:
+    """Invalid programs: a generated one with a slice cut out (an unclosed bracket, a dangling operator…)."""
+    text = _wrapped(program)
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, min(len(text), start + 40)))
+    broken = text[:start] + text[end:]
+    _assert_well_formed(broken, _lint_text(broken))
+
+
+def test_the_wecom_frame_is_analysed():
+    """The frame alone is reported on, so the generated tests above run the full analysis, not the pre-filter."""
+    found = {(finding.line, finding.code) for finding in _lint_text(_wrapped(""))}
+    assert {(4, "WXK101"), (10, "WXK202"), (10, "WXK203")} <= found
+
+
+# -- deep but ordinary code, at the recursion limit flake8 and the in-process Linter run with -----------------
+
+CLEAN_WECOM = '''\
+import requests
+
+URL = "https://qyapi.weixin.qq.com/cgi-bin/kf/send_msg"
+
+
+def send(body):
+    data = requests.post(URL, json=body).json()
+    if data["errcode"] != 0:
+        raise RuntimeError(data["errmsg"])
+    return data
+'''
+
+
+@pytest.fixture
+def default_recursion_limit() -> Iterator[None]:
+    """Python's default limit: the command raises its own, flake8 (and this in-process Linter) does not."""
+    before = sys.getrecursionlimit()
+    sys.setrecursionlimit(1000)
+    yield
+    sys.setrecursionlimit(before)
+
+
+def test_thousands_of_implicitly_concatenated_parts(default_recursion_limit: None):
+    """``pydoc_data/topics.py`` concatenates 2,214 literals in one string; in WeCom code that was a WXK003."""
+    parts = " ".join(f'"line {number}\\n"' for number in range(3000))
+    text = CLEAN_WECOM + f"HELP = ({parts})\n"
+    assert _lint_text(text) == []
+
+
+def test_literal_string_joins_concatenated_parts():
+    assert literal_string(cst.parse_expression('"a" \'b\' """c"""')) == "abc"
+    assert literal_string(cst.parse_expression('"a" f"{b}" "c"')) is None
+    assert literal_string(cst.parse_expression('b"a" b"b"')) is None
+    assert literal_string(cst.parse_expression("name")) is None
+
+
+# -- the standard library -----------------------------------------------------------------------------------
+
+STDLIB = Path(sysconfig.get_paths()["stdlib"])
+SAMPLE_SIZE = 300
+
+# Findings in the forced-parse sample that are not the linter's fault, by (path under the stdlib, code):
+# valid Python that LibCST's parser rejects, so the file is reported as WXK001 rather than linted.
+LIBCST_CANNOT_PARSE = {
+    ("test/test_grammar.py", codes.SYNTAX_ERROR): "a parenthesised annotated target: `(no_such_global): int`",
+    ("test/typinganndata/ann_module.py", codes.SYNTAX_ERROR): "a parenthesised annotated target: `(pars): bool = True`",
+}
+
+
+def _stdlib_entries() -> List[str]:
+    """The stdlib's top-level entries without site-packages (third-party code is not the stdlib)."""
+    return sorted(str(entry) for entry in STDLIB.iterdir() if entry.name not in ("site-packages", "__pycache__"))
+
+
+def _compiles(data: bytes) -> bool:
+    try:
+        compile(data, "<stdlib>", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return False
+    return True
+
+
+def _stdlib_sample() -> List[Tuple[str, bytes]]:
+    """Every n-th stdlib file that the running Python compiles (its test data holds deliberate syntax errors)."""
+    files = sorted(
+        path for path in STDLIB.rglob("*.py")
+        if "site-packages" not in path.relative_to(STDLIB).parts and path.is_file()
+    )
+    stride = max(1, len(files) // SAMPLE_SIZE)
+    sample = []
+    for path in files[::stride]:
+        data = path.read_bytes()
+        if _compiles(data):
+            sample.append((path.relative_to(STDLIB).as_posix(), data))
+    return sample
+
+
+def test_stdlib_through_the_command_reports_nothing():
+    result = run_wxkf(["--isolated", "--select", "WXK", "--extend-select", ",".join(OPT_IN), *_stdlib_entries()])
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_stdlib_sample_forced_past_the_prefilter_reports_nothing():
+    """A marker comment appended (not prepended: a coding cookie must stay on line 1 or 2) makes every file parse."""
+    marker = b"\n# kf/ errcode\n"
+    linter = _linter()
+    sample = _stdlib_sample()
+    assert len(sample) >= SAMPLE_SIZE * 0.9
+    unexpected = []
+    for relative, data in sample:
+        assert linter.markers.search_bytes(data + marker)
+        for finding in linter.lint_source(decode(data + marker), relative):
+            if (relative, finding.code) not in LIBCST_CANNOT_PARSE:
+                unexpected.append((relative, finding.line, finding.code, finding.message))
+    assert unexpected == []
