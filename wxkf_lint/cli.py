@@ -18,7 +18,7 @@ from wxkf_lint.engine import Linter
 from wxkf_lint.findings import Finding
 from wxkf_lint.reporters import REPORTERS, formats, internal_errors_report, statistics_report
 from wxkf_lint.rulebook import page_text
-from wxkf_lint.rules import ALL_RULES, RULES_BY_CODE
+from wxkf_lint.runner import default_jobs, lint_files
 
 if TYPE_CHECKING:
     from wxkf_lint.fixes import FixRun
@@ -51,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     output.add_argument("--statistics", action="store_true", help="print a count per code")
     output.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     output.add_argument("--verbose", action="store_true", help="print the traceback of an internal error (WXK003)")
+    output.add_argument("--jobs", metavar="N", help="worker processes for linting (default: the CPU count)")
     fixing = parser.add_argument_group("fixes")
     fixing.add_argument(
         "--fix",
@@ -70,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def list_rules() -> str:
+    from wxkf_lint.rules import ALL_RULES  # imports LibCST: only for the commands that need the rules
+
     rows = [f"{'code':<8}{'name':<32}{'default':<9}summary"]
     for rule in ALL_RULES:
         rows.append(f"{rule.code:<8}{rule.name:<32}{'yes' if rule.default else 'opt-in':<9}{rule.summary}")
@@ -77,6 +80,8 @@ def list_rules() -> str:
 
 
 def explain(code: str) -> str:
+    from wxkf_lint.rules import RULES_BY_CODE
+
     code = code.strip().upper()
     rule = RULES_BY_CODE.get(code)
     if rule is None:
@@ -100,14 +105,21 @@ def prepare(args: argparse.Namespace) -> Tuple[Linter, List[str]]:
     return Linter.from_settings(settings), iter_files(args.paths or ["."], settings)
 
 
-def lint(args: argparse.Namespace, linter: Linter, paths: Sequence[str]) -> List[Finding]:
-    findings: List[Finding] = []
-    for path in paths:
-        if path == "-":
-            findings.extend(linter.lint_bytes(sys.stdin.buffer.read(), args.stdin_filename or "-"))
-        else:
-            findings.extend(linter.lint_path(path))
-    return findings
+def jobs_count(value: Optional[str]) -> int:
+    """``--jobs``: a whole number of at least 1; absent, the CPU count."""
+    if value is None:
+        return default_jobs()
+    try:
+        jobs = int(value)
+    except ValueError:
+        raise UsageError(f"--jobs: expected a whole number of worker processes, got {value!r}") from None
+    if jobs < 1:
+        raise UsageError(f"--jobs: expected at least 1 worker process, got {jobs}")
+    return jobs
+
+
+def lint(args: argparse.Namespace, linter: Linter, paths: Sequence[str], jobs: int) -> List[Finding]:
+    return lint_files(linter, paths, jobs, sys.stdin.buffer.read, args.stdin_filename or "-")
 
 
 def fix(args: argparse.Namespace, linter: Linter, paths: Sequence[str]) -> FixRun:
@@ -147,12 +159,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if args.explain:
             write_report(explain(args.explain), args.output)
             return EXIT_CLEAN
+        jobs = jobs_count(args.jobs)
         linter, paths = prepare(args)
         run = fix(args, linter, paths) if args.fix or args.diff else None
         if run is not None and args.diff:
             sys.stderr.write(run.summary(diff=True) + "\n")
             return EXIT_FINDINGS if run.changed and not args.exit_zero else EXIT_CLEAN
-        findings = run.remaining if run is not None else lint(args, linter, paths)
+        findings = run.remaining if run is not None else lint(args, linter, paths, jobs)
         report = REPORTERS[args.format](findings)
         if args.statistics:
             report += statistics_report(findings) if args.format == "text" else ""

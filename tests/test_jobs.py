@@ -1,0 +1,132 @@
+"""``--jobs``: the same report for any number of worker processes, errors as findings, bad values refused."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+from typing import List
+
+import pytest
+
+from tests.cli_helpers import REPO, run_wxkf, write
+from wxkf_lint import runner
+from wxkf_lint.engine import Linter
+from wxkf_lint.settings import Settings
+
+KF_SNIPPET = '''\
+import requests
+
+URL = "https://qyapi.weixin.qq.com/cgi-bin/kf/send_msg?access_token=%s"
+
+
+def send(token, body):
+    data = requests.post(URL % token, json=body).json()
+    if data["errmsg"] == "ok" or data.get("errcode") == "0":
+        return data
+    while True:
+        data = requests.post(URL % token, data={"touser": "x"}).json()
+'''
+
+forking = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers see the test's patches only when forked")
+
+
+def _many_findings(root: Path, copies: int = 12) -> List[Path]:
+    """Many WeCom files with findings (examples/ and a snippet), plus a syntax error, bad bytes, plain code."""
+    files = []
+    examples = sorted((REPO / "examples").rglob("*.py"))
+    for number in range(copies):
+        folder = root / f"copy{number:02d}"
+        for source in examples:
+            target = folder / source.relative_to(REPO / "examples")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+            files.append(target)
+        files.append(write(folder / "snippet.py", KF_SNIPPET))
+        files.append(write(folder / "plain.py", "import os\nprint(os.getcwd())\n"))
+    files.append(write(root / "broken.py", 'URL = "https://qyapi.weixin.qq.com/cgi-bin/"\ndef f(:\n'))
+    (root / "latin.py").write_bytes(b'URL = "https://qyapi.weixin.qq.com/cgi-bin/"\nname = "\xff\xfe"\n')
+    files.append(root / "latin.py")
+    return files
+
+
+def test_same_report_for_one_and_two_jobs(tmp_path):
+    _many_findings(tmp_path)
+    one = run_wxkf(["--jobs", "1", "--format", "json", "."], cwd=tmp_path)
+    two = run_wxkf(["--jobs", "2", "--format", "json", "."], cwd=tmp_path)
+    assert one.returncode == two.returncode == 1
+    assert one.stdout == two.stdout
+    assert one.stdout.count('"code": "WXK') > runner.PARALLEL_MIN_FILES
+    assert '"WXK001"' in one.stdout and '"WXK002"' in one.stdout
+    assert two.stderr == one.stderr
+
+
+@pytest.mark.parametrize("jobs", [1, 2, 3])
+def test_lint_files_keeps_the_order_of_paths(tmp_path, jobs):
+    files = [str(path) for path in _many_findings(tmp_path, copies=4)]
+    files.reverse()
+    linter = Linter.from_settings(Settings(root=tmp_path))
+    expected = [finding for path in files for finding in linter.lint_path(path)]
+    assert runner.lint_files(linter, files, jobs, bytes, "-") == expected
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "two", ""])
+def test_bad_jobs_value_is_a_one_line_usage_error(tmp_path, value):
+    write(tmp_path / "kf.py", KF_SNIPPET)
+    result = run_wxkf([f"--jobs={value}", "kf.py"], cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1 and "--jobs" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@forking
+def test_an_exception_in_a_worker_is_a_finding_not_a_traceback(tmp_path, monkeypatch, capfd):
+    files = [str(path) for path in _many_findings(tmp_path, copies=3)]
+    victim = next(path for path in files if path.endswith("snippet.py"))
+    lint_path = Linter.lint_path
+
+    def failing(self: Linter, path: str):
+        if path == victim:
+            raise ValueError("boom")
+        return lint_path(self, path)
+
+    monkeypatch.setattr(Linter, "lint_path", failing)
+    findings = runner.lint_files(Linter.from_settings(Settings(root=tmp_path)), files, 2, bytes, "-")
+    on_victim = [finding for finding in findings if finding.path == victim]
+    assert [(f.code, f.message) for f in on_victim] == [("WXK003", "WXK003 internal error: ValueError: boom")]
+    assert any(finding.path != victim and finding.code != "WXK003" for finding in findings)
+    assert capfd.readouterr().err == ""
+
+
+@forking
+def test_a_worker_that_dies_is_reported_for_its_files(tmp_path, monkeypatch, capfd):
+    files = [str(path) for path in _many_findings(tmp_path, copies=3)]
+    victim = next(path for path in files if path.endswith("snippet.py"))
+    lint_path = Linter.lint_path
+
+    def dying(self: Linter, path: str):
+        if path == victim:
+            import os
+
+            os._exit(3)
+        return lint_path(self, path)
+
+    monkeypatch.setattr(Linter, "lint_path", dying)
+    findings = runner.lint_files(Linter.from_settings(Settings(root=tmp_path)), files, 2, bytes, "-")
+    died = [finding for finding in findings if "worker process" in finding.message]
+    assert victim in {finding.path for finding in died}
+    assert all(finding.code == "WXK003" for finding in died)
+    assert capfd.readouterr().err == ""
+
+
+def test_few_files_are_linted_in_this_process(tmp_path, monkeypatch):
+    files = [str(write(tmp_path / f"kf{n}.py", KF_SNIPPET)) for n in range(runner.PARALLEL_MIN_FILES - 1)]
+    files += [str(write(tmp_path / f"plain{n}.py", "x = 1\n")) for n in range(50)]
+
+    def no_pool(*args, **kwargs):
+        raise AssertionError("started worker processes for too few files")
+
+    monkeypatch.setattr(runner, "ProcessPoolExecutor", no_pool)
+    findings = runner.lint_files(Linter.from_settings(Settings(root=tmp_path)), files, 2, bytes, "-")
+    assert {finding.path for finding in findings} == set(files[: runner.PARALLEL_MIN_FILES - 1])
