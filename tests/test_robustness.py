@@ -22,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.cli_helpers import run_wxkf
+from tests.cli_helpers import parse_text_report, run_flake8, run_wxkf, write
 from wxkf_lint import codes
 from wxkf_lint.analysis.strings import literal_string
 from wxkf_lint.engine import Linter
@@ -173,6 +173,17 @@ def test_thousands_of_implicitly_concatenated_parts(default_recursion_limit: Non
     parts = " ".join(f'"line {number}\\n"' for number in range(3000))
     text = CLEAN_WECOM + f"HELP = ({parts})\n"
     assert _lint_text(text) == []
+
+
+def test_runner_and_flake8_agree_on_a_finding_beside_a_deep_string(tmp_path: Path):
+    """Placing a finding generates the file's code, which recurses once per concatenated part: flake8's
+    process has Python's default recursion limit, the runner its own."""
+    parts = " ".join(f'"line {number}\\n"' for number in range(2500))
+    write(tmp_path / "kf.py", CLEAN_WECOM.replace('data["errcode"] != 0', 'data["errmsg"] != "ok"') + f"HELP = ({parts})\n")
+    runner = run_wxkf(["--isolated", "kf.py"], cwd=tmp_path)
+    flake8 = run_flake8(["--select", "WXK", "kf.py"], cwd=tmp_path)
+    assert parse_text_report(runner.stdout) == {("kf.py", 8, 8, "WXK101")}
+    assert parse_text_report(flake8.stdout) == parse_text_report(runner.stdout)
 
 
 def test_literal_string_joins_concatenated_parts():

@@ -8,6 +8,7 @@ Opt-in rules run only when flake8's ``--select``/``--extend-select`` names their
 
 from __future__ import annotations
 
+import sys
 from typing import Any, ClassVar, Iterator, List, Optional, Tuple
 
 from wxkf_lint import __version__
@@ -56,6 +57,10 @@ class WxkfChecker:
         cls._linter = Linter.from_settings(settings)
 
     def run(self) -> Iterator[Tuple[int, int, str, type]]:
+        # The limit the runner sets (cli.main): LibCST's code generation, which places findings, recurses once
+        # per nesting level, and 2,000 implicitly concatenated literals (pydoc_data/topics.py) exceed Python's
+        # default of 1,000 — flake8 would report WXK003 where the runner reports the file's findings.
+        sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
         linter = self._linter or Linter.from_settings(Settings())
         text = "".join(self.lines)
         newline = "\r\n" if text.find("\r\n") >= 0 else "\n"
