@@ -308,3 +308,60 @@ def check(token):
 @pytest.mark.parametrize("path,expected", [("tests/test_kf.py", 0), ("test_kf.py", 0), ("kf/sync.py", 2)])
 def test_errmsg_assertions_in_tests_check_canned_answers(path, expected):
     assert codes(ASSERTING, path=path).count("WXK101") == expected
+
+
+def test_the_raw_session_of_a_wechatpy_client_is_a_plain_http_call():
+    source = '''
+import json
+from wechatpy.client import WeChatClient
+
+client = WeChatClient("corp", "secret")
+
+def pull(open_kfid, msg_token):
+    url = f"https://qyapi.weixin.qq.com/cgi-bin/kf/sync_msg?access_token={client.access_token}"
+    res = client.session.post(url, data=json.dumps({"token": msg_token, "open_kfid": open_kfid}))
+    return res.json().get("msg_list", [])
+
+def pull_checked(open_kfid):
+    return client.post("kf/sync_msg", data={"open_kfid": open_kfid})["msg_list"]
+'''
+    assert [(f.code, f.line) for f in lint(source)] == [("WXK103", line_of(source, 'get("msg_list"'))]
+
+
+@pytest.mark.parametrize(
+    "after,expected",
+    [
+        ('logger.info(f"sent: {res.json()}")', ["WXK103"]),
+        ('print("sent", res.text)', ["WXK103"]),
+        ("res.raise_for_status()", ["WXK103"]),
+        ("pass", ["WXK103"]),
+        ('if res.json()["errcode"] != 0:\n        raise RuntimeError(res.text)', []),
+        ("return res", []),
+        ("results.append(res.json())", []),
+        ('data = res.json()\n    logger.info("sent %s", data)\n    return data.get("errcode") == 0', []),
+    ],
+)
+def test_a_post_result_only_logged_is_never_checked(after, expected):
+    source = HEAD + f'''
+import logging
+logger = logging.getLogger(__name__)
+results = []
+
+def send(token, body):
+    res = requests.post("https://qyapi.weixin.qq.com/cgi-bin/kf/send_msg?access_token=" + token, json=body)
+    {after}
+'''
+    findings = lint(source)
+    assert [f.code for f in findings] == expected
+    if findings:
+        assert "only logged or never read" in findings[0].message and "kf/send_msg" in findings[0].message
+
+
+def test_a_get_or_a_bodiless_request_is_not_reported_unread():
+    source = HEAD + '''
+def probe(session, token):
+    r = session.get("https://qyapi.weixin.qq.com/cgi-bin/gettoken", params={"corpid": "x"})
+    other = session.request("/cgi-bin/invalid")
+    print(r.status_code, other.status)
+'''
+    assert codes(source) == []

@@ -19,6 +19,13 @@ from wxkf_lint.analysis.syntax import callee_name, names_in
 _GUARDING_EXCEPTIONS = {"KeyError", "LookupError", "Exception", "BaseException", "TypeError"}
 _DERIVING_ATTRIBUTES = {"json", "read", "text", "content", "body", "data", "decode"}
 _EXCEPTION_SUFFIXES = ("Error", "Exception")
+#: What says only whether HTTP went well: WeCom's errors come with HTTP 200, so these judge nothing.
+_HTTP_STATUS_ATTRIBUTES = {"raise_for_status", "status_code", "ok", "status", "reason"}
+#: Expressions that put a value into text, on the way to a logging call.
+_FORMATTING_NODES = (
+    cst.FormattedStringExpression, cst.FormattedString, cst.Arg, cst.BinaryOperation, cst.Tuple, cst.Element,
+    cst.Attribute, cst.Call,
+)
 #: The endpoint whose success answer is a file, not JSON, and the attributes that hold that file.
 DOWNLOAD_ENDPOINT = "media/get"
 DOWNLOAD_FIELD = "content"
@@ -37,6 +44,8 @@ class FamilyUsage:
     membership_guard: bool = False
     #: ``r.headers`` read: a download told apart from WeCom's JSON error answer by its Content-Type
     reads_headers: bool = False
+    #: some use other than binding, decoding, logging or an HTTP-status look (see ``UsageAnalysis._passes_by``)
+    looked_at: bool = False
 
     def unguarded_field_uses(self) -> List[cst.CSTNode]:
         return [use for use in self.field_uses if use not in self.guarded_uses]
@@ -73,6 +82,8 @@ class UsageAnalysis:
         parent = self.index.parent.get(node)
         if parent is None:
             return
+        if not usage.looked_at and not self._passes_by(node):
+            usage.looked_at = True
         if isinstance(parent, (cst.Await,)):
             return
         if isinstance(parent, cst.Subscript) and parent.value is node:
@@ -107,6 +118,43 @@ class UsageAnalysis:
                 usage.delegated = True
         elif isinstance(parent, cst.ComparisonTarget) and isinstance(parent.operator, (cst.In, cst.NotIn)):
             usage.membership_guard = True
+
+    def _passes_by(self, node: cst.CSTNode) -> bool:
+        """``node`` is bound to a name, decoded (``r.json()``, ``json.loads(r.text)``: the decoded form's own uses
+        are classified separately), logged or printed, or only its HTTP status is looked at: nothing that reads
+        WeCom's answer."""
+        parent = self.index.parent.get(node)
+        if self._decoded_by(parent, node):
+            return True
+        if isinstance(parent, (cst.AssignTarget, cst.Expr, cst.WithItem, cst.AsName)):
+            return True
+        if isinstance(parent, (cst.Assign, cst.AnnAssign, cst.NamedExpr)) and parent.value is node:
+            targets = parent.targets if isinstance(parent, cst.Assign) else [parent]
+            return all(isinstance(target.target, cst.Name) for target in targets)
+        if isinstance(parent, cst.Attribute) and parent.attr.value in _HTTP_STATUS_ATTRIBUTES:
+            return True
+        return self._is_logged(node)
+
+    def _decoded_by(self, parent: Optional[cst.CSTNode], node: cst.CSTNode) -> bool:
+        """``await r``, ``r.json()``, ``json.loads(r.text)``, ``json.loads(r)``: a decoded form of the same answer."""
+        container: Optional[cst.CSTNode] = parent
+        if isinstance(parent, cst.Attribute) and parent.value is node:
+            container = self.index.parent.get(parent)
+        if isinstance(container, cst.Arg):
+            container = self.index.parent.get(container)
+        if not isinstance(container, (cst.Await, cst.Call)):
+            return False
+        family = self.responses.family_of(container)
+        return family is not None and family in self.responses.families_of(node)
+
+    def _is_logged(self, node: cst.CSTNode) -> bool:
+        """``logger.info(f"sent: {resp.json()}")``, ``print(resp)``: the answer is shown, not judged."""
+        for ancestor in self.index.ancestors(node):
+            if isinstance(ancestor, cst.Call) and is_logging_call(ancestor):
+                return True
+            if not isinstance(ancestor, _FORMATTING_NODES):
+                return False
+        return False
 
     def _is_download(self, family: cst.CSTNode) -> bool:
         call = self.responses.family_call(family)

@@ -14,6 +14,10 @@ from wxkf_lint.analysis.index import SyntaxIndex
 from wxkf_lint.analysis.syntax import dotted_name
 
 
+#: Attributes of a wechatpy client that are its raw HTTP transport, not its API.
+_RAW_TRANSPORTS = {"session", "_http"}
+
+
 def _module_name(node: Optional[cst.CSTNode]) -> str:
     return dotted_name(node) if node is not None else ""
 
@@ -97,10 +101,15 @@ class WechatpyUsage:
         return bool(head) and head.split(".")[0] in self.modules and last.endswith(("Exception", "Error"))
 
     def is_client_object(self, node: cst.CSTNode) -> bool:
-        """``client``, ``self.client``, ``self.client.message`` or ``WeChatClient(...)`` itself."""
+        """``client``, ``self.client``, ``self.client.message`` or ``WeChatClient(...)`` itself.
+
+        ``client.session`` is the plain ``requests.Session`` the client sends with: a request sent through it
+        neither raises on errcode nor JSON-encodes ``data=``, so it is an ordinary HTTP call."""
         while isinstance(node, cst.Attribute):
             if dotted_name(node) in self.client_holders:
                 return True
+            if node.attr.value in _RAW_TRANSPORTS:
+                return False
             node = node.value
         if isinstance(node, cst.Call):
             return self.is_client_class(node.func)

@@ -9,11 +9,16 @@ wechatpy clients and same-file wrappers that check errcode themselves.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Set
+
 import libcst as cst
 
 from wxkf_lint.analysis.calls import WeComCall
 from wxkf_lint.analysis.usage import DOWNLOAD_ENDPOINT, DOWNLOAD_FIELD
 from wxkf_lint.rules.base import LintRule
+
+if TYPE_CHECKING:
+    from wxkf_lint.analysis import FileContext
 
 
 def _what(call: WeComCall) -> str:
@@ -27,6 +32,11 @@ class UncheckedResponse(LintRule):
     name = "unchecked-response"
     summary = "WeCom response fields used (or a POST result dropped) without checking errcode"
 
+    def __init__(self, context: "FileContext") -> None:
+        super().__init__(context)
+        #: POST calls reported as expression statements, so that leave_Module does not report them again
+        self._dropped: Set[cst.Call] = set()
+
     def leave_Module(self, original_node: cst.Module) -> None:
         context = self.context
         if not context.calls.calls:
@@ -35,6 +45,15 @@ class UncheckedResponse(LintRule):
         for family, family_usage in usage.families.items():
             call = context.responses.family_call(family)
             if call is None or usage.is_checked(family):
+                continue
+            # a request that sends a body is one whose outcome matters; one without a body may be a guessed POST
+            sent = call.method == "POST" and call.body is not None and not call.checked
+            if sent and not family_usage.looked_at and call.node not in self._dropped:
+                self.report(
+                    call.node,
+                    f"result of {call.endpoint or 'a WeCom POST'} is only logged or never read; WeCom answers failures "
+                    f"(40014, 95001, 95002 …) with HTTP 200 and an errcode — test errcode",
+                )
                 continue
             uses = family_usage.unguarded_field_uses()
             if not uses:
@@ -65,6 +84,7 @@ class UncheckedResponse(LintRule):
         call = self.context.calls.calls.get(value) if isinstance(value, cst.Call) else None
         if call is None or call.checked or call.method != "POST":
             return
+        self._dropped.add(value)
         self.report(
             value,
             f"result of {call.endpoint or 'a WeCom POST'} is dropped; WeCom answers failures "
