@@ -365,3 +365,30 @@ def probe(session, token):
     print(r.status_code, other.status)
 '''
     assert codes(source) == []
+
+
+@pytest.mark.parametrize(
+    "helper,expected",
+    [
+        ("check_response(data)", []),
+        ("raise_for_errcode(data)", []),
+        ("record(data)", ["WXK103"]),
+        ("resp.raise_for_status()", ["WXK103"]),
+    ],
+)
+def test_a_wrapper_that_hands_its_answer_to_an_imported_checker_checks(helper, expected):
+    source = HEAD + f'''
+from .errors import check_response, raise_for_errcode
+from .audit import record
+
+class Kf:
+    def _post(self, path, body):
+        resp = requests.post(f"https://qyapi.weixin.qq.com/cgi-bin/{{path}}", json=body)
+        data = resp.json()
+        {helper}
+        return data
+
+    def close(self, kfid, user):
+        self._post("kf/service_state/trans", {{"open_kfid": kfid, "external_userid": user, "service_state": 4}})
+'''
+    assert codes(source) == expected

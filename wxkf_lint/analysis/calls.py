@@ -28,6 +28,7 @@ from wxkf_lint.kf_tables import GET_ENDPOINTS, KNOWN_ENDPOINTS
 WECOM_URL_MARKERS = ("qyapi.weixin.qq.com", "api.weixin.qq.com", "cgi-bin/")
 _HTTP_CALLEE = re.compile(r"get|post|put|patch|delete|request|fetch|call|api|http|send|urlopen|invoke|query", re.I)
 _NOT_HTTP_CALLEE = {"getattr", "get_text", "getLogger", "getenv", "get_json_body"}
+_CHECKER_NAME = re.compile(r"check|raise_for|validate|verify|ensure|assert_ok|errcode", re.I)
 _MOCK_RECEIVERS = re.compile(r"mock|responses|respx|aioresponses", re.I)
 _ENDPOINT_SHAPE = re.compile(r"^/?(?:cgi-bin/)?([a-z][a-z0-9_]*(?:/[a-z0-9_]+)*)/?(?:\?.*)?$")
 _BODY_KEYWORDS = ("json", "data", "content", "body", "payload", "params_json")
@@ -143,9 +144,13 @@ class CallAnalysis:
                 self._add_enclosing_function(attribute, found)
         # one level of delegation: a wrapper that hands the response to a checking helper (a helper called
         # with no argument, such as a token refresh, is not given the response and checks nothing of it)
+        # A helper imported from elsewhere cannot be read; one named for checking (``check_response(data)``,
+        # ``raise_for_errcode(r.json())``) is taken at its word.
         checking_names = {function.name.value for function in found}
         for call in self.index.nodes(cst.Call):
-            if call.args and callee_name(call) in checking_names:
+            name = callee_name(call)
+            imported_checker = name not in self.functions and bool(_CHECKER_NAME.search(name))
+            if call.args and (name in checking_names or imported_checker):
                 self._add_enclosing_function(call, found)
         return found
 
