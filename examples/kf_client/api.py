@@ -83,6 +83,14 @@ class KfApi:
             raise KfApiError("media/upload", data["errcode"], data["errmsg"])
         return data["media_id"]
 
+    def download_media(self, media_id: str, filename: str) -> None:
+        response = self._session.get(
+            BASE_URL + "media/get", params={"access_token": self._tokens.get(), "media_id": media_id}, timeout=30
+        )
+        response.raise_for_status()
+        with open(filename, "wb") as handle:
+            handle.write(response.content)  # expect: WXK103
+
     def customer_names(self, external_userids: List[str]) -> Dict[str, str]:
         data = self._post("kf/customer/batchget", {"external_userid_list": external_userids})
         return {customer["external_userid"]: customer["nickname"] for customer in data["customer_list"]}
