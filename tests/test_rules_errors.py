@@ -392,3 +392,42 @@ class Kf:
         self._post("kf/service_state/trans", {{"open_kfid": kfid, "external_userid": user, "service_state": 4}})
 '''
     assert codes(source) == expected
+
+
+def test_json_dumps_of_hand_built_text_is_still_hand_built():
+    source = HEAD + '''
+def send(token, user, msg):
+    url = "https://qyapi.weixin.qq.com/cgi-bin/message/send?access_token={}".format(token)
+    values = """{"touser": "%s", "msgtype": "text", "text": {"content": "%s"}}""" % (user, msg)
+    req = requests.post(url, data=json.dumps(values))
+    if req.json()["errcode"] != 0:
+        raise RuntimeError(req.text)
+
+def send_dict(token, user, msg):
+    url = "https://qyapi.weixin.qq.com/cgi-bin/message/send?access_token={}".format(token)
+    values = {"touser": user, "msgtype": "text", "text": {"content": msg}}
+    req = requests.post(url, data=json.dumps(values))
+    if req.json()["errcode"] != 0:
+        raise RuntimeError(req.text)
+'''
+    assert lines_of(source, "WXK501") == [line_of(source, 'values = """')]
+
+
+@pytest.mark.parametrize(
+    "request_args,expected",
+    [
+        ('url, data=payload, method="POST"', ["WXK103"]),
+        ("url, payload", ["WXK103"]),
+        ("url", []),
+        ('url, data=payload, method="GET"', []),
+    ],
+)
+def test_urlopen_sends_what_its_request_object_says(request_args, expected):
+    source = HEAD + f'''
+def notify(payload):
+    url = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"
+    req = Request({request_args})
+    response = urlopen(req).read()
+    print(response)
+'''
+    assert codes(source) == expected

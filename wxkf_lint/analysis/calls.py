@@ -115,6 +115,23 @@ def _guess_method(call: cst.Call, name: str, endpoint: Optional[str]) -> str:
     return "?"
 
 
+def _request_method(request: cst.Call) -> Optional[str]:
+    """What ``urlopen(req)`` sends for ``req = Request(url, data=…, method=…)``: the named method, else POST
+    when there is a body (urllib's own rule); None when the request object does not say."""
+    method_kw = keyword_arg(request, "method")
+    text = literal_string(method_kw.value) if method_kw is not None else None
+    if text is not None and text.upper() in _METHODS:
+        return text.upper()
+    args = positional_args(request)
+    for arg in args[:2]:  # httpx.Request("POST", url, …), tornado HTTPRequest(url, "POST", …)
+        text = literal_string(arg)
+        if text is not None and text.upper() in _METHODS:
+            return text.upper()
+    if keyword_arg(request, "data", "body", "json", "content") is not None or len(args) > 1:
+        return "POST"
+    return None
+
+
 class CallAnalysis:
     """Finds the WeCom calls of one file."""
 
@@ -293,7 +310,9 @@ class CallAnalysis:
             return False
         endpoint = endpoint_of_url_text(text or "")
         body, keyword = self._positional_body_after_url(call, url)
-        self._add(call, endpoint, _guess_method(call, name, endpoint), "http", False, url, body, keyword)
+        request = self._request_object(url)
+        method = _request_method(request) if request is not None else None
+        self._add(call, endpoint, method or _guess_method(call, name, endpoint), "http", False, url, body, keyword)
         return True
 
     def _calls_local_function(self, call: cst.Call) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import libcst as cst
 
 from wxkf_lint.analysis.strings import static_text
+from wxkf_lint.analysis.syntax import dotted_name
 from wxkf_lint.rules.base import LintRule
 
 _BUILT = (cst.FormattedString, cst.BinaryOperation, cst.Call)
@@ -20,6 +21,10 @@ def _looks_like_json(text: str) -> bool:
     return stripped[:1] in ("{", "[") and '"' in stripped and ":" in stripped
 
 
+def _is_json_dumps(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Call) and dotted_name(node.func) in ("json.dumps", "dumps")
+
+
 class JsonBuiltByHand(LintRule):
     code = "WXK501"
     name = "json-built-by-hand"
@@ -27,8 +32,12 @@ class JsonBuiltByHand(LintRule):
 
     def leave_Module(self, original_node: cst.Module) -> None:
         reported = set()
-        for body in self.context.bodies.bodies:
+        bodies = self.context.bodies
+        for body in bodies.bodies:
             value = body.value
+            if _is_json_dumps(value) and value.args:
+                # ``json.dumps(text)`` of text built by hand encodes it once more: still hand-built JSON
+                value = bodies.resolve(value.args[0].value)
             if not isinstance(value, _BUILT) or value in reported:
                 continue
             if isinstance(value, cst.Call) and not (isinstance(value.func, cst.Attribute) and value.func.attr.value == "format"):
