@@ -431,3 +431,41 @@ def notify(payload):
     print(response)
 '''
     assert codes(source) == expected
+
+
+@pytest.mark.parametrize(
+    "factory",
+    [
+        "def get_client() -> WeChatClient:\n    return build()",
+        "def get_client():\n    return WeChatClient('corp', 'secret')",
+        "_client = WeChatClient('corp', 'secret')\n\ndef get_client():\n    return _client",
+    ],
+)
+def test_a_client_from_a_factory_is_a_wechatpy_client(factory):
+    source = f'''
+from wechatpy import WeChatClient
+
+{factory}
+
+def ship(payload):
+    client = get_client()
+    result = client.post("https://api.weixin.qq.com/wxa/sec/order/upload_shipping_info", data=payload)
+    client.post("https://api.weixin.qq.com/wxa/sec/order/upload_shipping_info", data={{"a": 1}})
+    return result["errcode"] == 0
+'''
+    assert codes(source) == []
+
+
+def test_a_client_from_an_unrelated_function_is_plain_http():
+    source = '''
+import requests
+from wechatpy import WeChatClient
+
+def get_session():
+    return requests.Session()
+
+def ship():
+    client = get_session()
+    client.post("https://qyapi.weixin.qq.com/cgi-bin/message/send", data={"a": 1})
+'''
+    assert sorted(codes(source)) == ["WXK103", "WXK502"]

@@ -81,6 +81,29 @@ class WechatpyUsage:
         for param in self.index.nodes(cst.Param):
             if param.annotation is not None and self.is_client_class(param.annotation.annotation):
                 self.client_holders.add(param.name.value)
+        # ``client = get_client()`` where ``get_client`` is a factory of this file (a singleton getter)
+        factories = {function.name.value for function in self.index.nodes(cst.FunctionDef) if self._makes_client(function)}
+        for assign in self.index.nodes(cst.Assign):
+            value = assign.value
+            if isinstance(value, cst.Call) and dotted_name(value.func).rpartition(".")[2] in factories:
+                for target in assign.targets:
+                    name = dotted_name(target.target)
+                    if name:
+                        self.client_holders.add(name)
+
+    def _makes_client(self, function: cst.FunctionDef) -> bool:
+        """Annotated to return a client, or returns a client it builds or holds."""
+        if function.returns is not None and self.is_client_class(function.returns.annotation):
+            return True
+        for node in self.index.nodes(cst.Return):
+            value = node.value
+            if value is None or self.index.function_of(node) is not function:
+                continue
+            if isinstance(value, cst.Call) and self.is_client_class(value.func):
+                return True
+            if dotted_name(value) in self.client_holders:
+                return True
+        return False
 
     def is_client_class(self, node: cst.CSTNode) -> bool:
         name = dotted_name(node)
