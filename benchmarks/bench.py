@@ -1,0 +1,241 @@
+"""Whole-run wall time and peak memory of wxkf-lint against flake8, ruff, Fixit and LibCST's parser alone.
+
+Usage: ``python benchmarks/bench.py [--runs 5] [--suites stdlib,dense,empty] [--tools ...]`` (see --help).
+
+Three trees, each built in a temporary folder so that every tool sees the same files and no
+configuration (each tool is also run with its "isolated" flag where it has one):
+
+* ``stdlib``: the ``*.py``/``*.pyi`` files of the running Python's standard library (``sysconfig``'s
+  stdlib path), copied without ``site-packages``/``dist-packages``, which ruff skips by default and the
+  others would not.  Almost no file mentions WeCom: this measures the cost of the prefilter and start-up.
+* ``dense``: ``examples/`` copied into nested packages until there are ``--dense-files`` files: every
+  file is WeCom code with findings, so every file is parsed, analysed and reported.  LibCST's
+  ``parse_module`` alone over the same files (read, decode, parse; one process) is the floor.
+* ``empty``: ``--empty-files`` empty ``__init__.py`` in nested packages: per-file overhead and discovery.
+
+Each command runs once to warm the file cache, then ``--runs`` times; the table shows the median wall
+time, the CPU time (user+sys, all processes), and the peak resident memory of the largest single
+process (``getrusage(RUSAGE_CHILDREN)`` in a small wrapper process per run, so runs do not mix).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import sysconfig
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple
+
+REPO = Path(__file__).resolve().parent.parent
+SUITES = ("stdlib", "dense", "empty")
+
+#: runs the command given as argv[1:], then prints "wall_seconds cpu_seconds peak_kib exit_code" of its process tree
+_WRAPPER = """
+import resource, subprocess, sys, time
+start = time.perf_counter()
+code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+wall = time.perf_counter() - start
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, code)
+"""
+
+#: the floor for the dense tree: read, decode and parse every file with LibCST, nothing else
+_PARSE_ONLY = """
+import os, sys, libcst
+for folder, _, names in os.walk("."):
+    for name in names:
+        if name.endswith(".py"):
+            with open(os.path.join(folder, name), "rb") as handle:
+                libcst.parse_module(handle.read())
+"""
+
+
+@dataclass
+class Tool:
+    name: str
+    argv: List[str]
+    suites: Tuple[str, ...] = SUITES
+
+
+@dataclass
+class Result:
+    tool: str
+    walls: List[float]
+    cpus: List[float]
+    peak_kib: int
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.walls)
+
+
+def _executable(name: str) -> Optional[str]:
+    """``name`` from this interpreter's environment first (a venv's bin/), then from PATH."""
+    here = os.path.dirname(sys.executable)
+    return shutil.which(name, path=here + os.pathsep + os.environ.get("PATH", ""))
+
+
+def tools(jobs: int) -> List[Tool]:
+    found: List[Tool] = []
+    wxkf, flake8, ruff, fixit = (_executable(n) for n in ("wxkf-lint", "flake8", "ruff", "fixit"))
+    if wxkf:
+        found.append(Tool("wxkf-lint", [wxkf, "--isolated", "."]))
+        found.append(Tool("wxkf-lint --jobs 1", [wxkf, "--isolated", "--jobs", "1", "."]))
+    if flake8:
+        found.append(Tool(f"flake8 -j{jobs}", [flake8, "--isolated", f"-j{jobs}", "."]))
+        found.append(Tool(f"flake8 --select WXK -j{jobs}", [flake8, "--isolated", "--select", "WXK", f"-j{jobs}", "."]))
+    if ruff:
+        found.append(Tool("ruff check", [ruff, "check", "--no-cache", "--isolated", "--exit-zero", "."]))
+    if fixit:
+        # not on the empty tree: Fixit's per-file start-up makes it take minutes there (its issue #458)
+        found.append(Tool("fixit lint", [fixit, "lint", "."], ("stdlib", "dense")))
+    found.append(Tool("libcst parse_module only", [sys.executable, "-c", _PARSE_ONLY], ("dense",)))
+    return found
+
+
+def build_stdlib(target: Path) -> str:
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    count = size = 0
+    for folder, dirs, names in os.walk(stdlib):
+        dirs[:] = sorted(d for d in dirs if d not in ("site-packages", "dist-packages", "__pycache__"))
+        for name in names:
+            if name.endswith((".py", ".pyi")):
+                source = Path(folder) / name
+                destination = target / source.relative_to(stdlib)
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, destination)
+                count, size = count + 1, size + source.stat().st_size
+    return f"{count:,} files, {size / 1e6:.0f} MB: {stdlib} without site-packages"
+
+
+def build_dense(target: Path, files: int) -> str:
+    examples = sorted((REPO / "examples").rglob("*.py"))
+    if not examples:
+        raise SystemExit(f"bench.py: no examples under {REPO / 'examples'} to build the dense tree from")
+    written = size = copy = 0
+    while written < files:
+        for source in examples[: files - written]:
+            destination = target / f"group{copy // 50:03d}" / f"copy{copy:04d}" / source.relative_to(REPO / "examples")
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, destination)
+            written, size = written + 1, size + source.stat().st_size
+        copy += 1
+    return f"{written:,} files, {size / 1e6:.1f} MB: copies of examples/*.py ({len(examples)} files)"
+
+
+def build_empty(target: Path, files: int) -> str:
+    for number in range(files):
+        package = target / f"pkg{number // 1000:03d}" / f"sub{number // 50 % 20:02d}" / f"leaf{number % 50:02d}"
+        package.mkdir(parents=True, exist_ok=True)
+        (package / "__init__.py").touch()
+    return f"{files:,} empty __init__.py, three packages deep"
+
+
+def measure(tool: Tool, tree: Path, runs: int) -> Result:
+    walls: List[float] = []
+    cpus: List[float] = []
+    peak = 0
+    for run in range(runs + 1):  # the first run only warms the file cache
+        output = subprocess.run(
+            [sys.executable, "-c", _WRAPPER, *tool.argv], cwd=tree, capture_output=True, text=True, check=True
+        ).stdout.split()
+        if int(output[3]) not in (0, 1):  # 1: findings; anything else means the run did not do its work
+            print(f"  warning: {tool.name} exited with {output[3]}", file=sys.stderr)
+        if run:
+            walls.append(float(output[0]))
+            cpus.append(float(output[1]))
+            peak = max(peak, int(output[2]))
+    return Result(tool.name, walls, cpus, peak)
+
+
+def table(results: Sequence[Result]) -> str:
+    base = next((r for r in results if r.tool == "wxkf-lint"), results[0])
+    rows = [
+        "| tool | median wall s | min–max s | CPU s | peak MB | × wxkf-lint |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in results:
+        rows.append(
+            f"| {r.tool} | {r.median:.2f} | {min(r.walls):.2f}–{max(r.walls):.2f} | "
+            f"{statistics.median(r.cpus):.2f} | {r.peak_kib / 1024:.0f} | {r.median / base.median:.2f} |"
+        )
+    return "\n".join(rows)
+
+
+def targets(suite: str, by_tool: Dict[str, Result]) -> List[str]:
+    """The issue's targets for this suite, where the tools they compare were run."""
+
+    def ratio(a: str, b: str) -> Optional[float]:
+        return by_tool[a].median / by_tool[b].median if a in by_tool and b in by_tool else None
+
+    checks: List[Tuple[str, Optional[float], str]] = []
+    flake8 = next((name for name in by_tool if name.startswith("flake8 -j")), "")
+    if suite == "stdlib":
+        checks.append(("wxkf-lint / ruff check", ratio("wxkf-lint", "ruff check"), "<= 1"))
+        checks.append((f"{flake8} / wxkf-lint", ratio(flake8, "wxkf-lint"), ">= 10"))
+    elif suite == "dense":
+        checks.append(("wxkf-lint --jobs 1 / parse_module only", ratio("wxkf-lint --jobs 1", "libcst parse_module only"), "<= 3"))
+        checks.append(("wxkf-lint --jobs 1 / fixit lint", ratio("wxkf-lint --jobs 1", "fixit lint"), "<= 0.25"))
+        if "wxkf-lint --jobs 1" in by_tool:
+            peak = by_tool["wxkf-lint --jobs 1"].peak_kib / 1024
+            checks.append(("wxkf-lint --jobs 1 peak MB", peak, "< 200"))
+    elif suite == "empty":
+        checks.append(("wxkf-lint / ruff check", ratio("wxkf-lint", "ruff check"), "<= 3"))
+    lines = []
+    for label, value, target in checks:
+        if value is not None:
+            operator, bound = target.split()
+            met = {"<=": value <= float(bound), ">=": value >= float(bound), "<": value < float(bound)}[operator]
+            lines.append(f"- {label}: {value:.2f} (target {target}: {'met' if met else 'NOT met'})")
+    return lines
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per command, after one warm-up (default: 5)")
+    parser.add_argument("--suites", default=",".join(SUITES), help=f"comma-separated, of {', '.join(SUITES)}")
+    parser.add_argument("--tools", help="comma-separated tool names to run (default: every installed one)")
+    parser.add_argument("--dense-files", type=int, default=3200, help="files in the dense tree (default: 3200)")
+    parser.add_argument("--empty-files", type=int, default=20000, help="empty __init__.py files (default: 20000)")
+    parser.add_argument("--jobs", type=int, default=2, help="flake8's -j (default: 2, as the targets say)")
+    args = parser.parse_args(argv)
+    suites = [s.strip() for s in args.suites.split(",") if s.strip()]
+    unknown = [s for s in suites if s not in SUITES]
+    if unknown or args.runs < 1:
+        parser.error(f"unknown suite {unknown[0]!r}" if unknown else "--runs must be at least 1")
+    available = tools(args.jobs)
+    if args.tools:
+        wanted = {name.strip() for name in args.tools.split(",")}
+        available = [tool for tool in available if tool.name in wanted]
+    print(f"# {platform.python_implementation()} {platform.python_version()}, {platform.system()} "
+          f"{platform.machine()}, {os.cpu_count()} CPUs; median of {args.runs} runs\n")
+    builders = {
+        "stdlib": build_stdlib,
+        "dense": lambda target: build_dense(target, args.dense_files),
+        "empty": lambda target: build_empty(target, args.empty_files),
+    }
+    for suite in suites:
+        with tempfile.TemporaryDirectory(prefix=f"wxkf-bench-{suite}-") as folder:
+            tree = Path(folder)
+            description = builders[suite](tree)
+            print(f"## {suite}: {description}\n", flush=True)
+            results = []
+            for tool in available:
+                if suite in tool.suites:
+                    print(f"  running {tool.name} ...", file=sys.stderr, flush=True)
+                    results.append(measure(tool, tree, args.runs))
+            if results:
+                print(table(results) + "\n")
+                print("\n".join(targets(suite, {r.tool: r for r in results})) + "\n", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
