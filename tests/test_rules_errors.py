@@ -469,3 +469,23 @@ def ship():
     client.post("https://qyapi.weixin.qq.com/cgi-bin/message/send", data={"a": 1})
 '''
     assert sorted(codes(source)) == ["WXK103", "WXK502"]
+
+
+@pytest.mark.parametrize(
+    "check,expected",
+    [
+        ('if str(res.get("errcode")) == "0":\n        return res.get("msgid")', ["WXK402"]),
+        ('if str(res.get("errcode")) in ("95001", "95002"):\n        return None\n'
+         '    if str(res.get("errcode")) != "0":\n        raise RuntimeError(res)', []),
+        ('if str(res.get("errcode")) == "40014":\n        return None', ["WXK401", "WXK402"]),
+        ('if res.get("errcode") == "95001":\n        return None', ["WXK102"]),
+    ],
+)
+def test_errcode_compared_as_text_is_a_test_of_the_code(check, expected):
+    source = HEAD + f'''
+def send(token, body):
+    res = requests.post("https://qyapi.weixin.qq.com/cgi-bin/kf/send_msg?access_token=" + token, json=body).json()
+    {check}
+    return res.get("msgid")
+'''
+    assert sorted(codes(source, extend_select=["WXK402"])) == expected

@@ -7,12 +7,14 @@ tell a retry on ``-1`` from a retry on "any error", and to tell which codes a kf
 
 from __future__ import annotations
 
+import re
 from typing import Callable, FrozenSet, Iterable, Optional
 
 import libcst as cst
 
 from wxkf_lint.analysis.index import SyntaxIndex
 from wxkf_lint.analysis.responses import ResponseAnalysis
+from wxkf_lint.analysis.strings import literal_string
 from wxkf_lint.analysis.syntax import int_literal
 
 #: Stands for every errcode the code under test does not mention (compares as a large positive code).
@@ -96,6 +98,12 @@ class CodeTests:
         elif self.responses.errcode_of(right) is not None and not isinstance(operator, (cst.In, cst.NotIn)):
             values = int_set(left, self.index)
             flipped = True
+        elif isinstance(operator, _TEXT_OPERATORS) and self._is_errcode_text(left):
+            values = _numeric_texts(right)  # ``str(data["errcode"]) == "0"`` tests the code as ``== 0`` does
+            flipped = False
+        elif isinstance(operator, (cst.Equal, cst.NotEqual)) and self._is_errcode_text(right):
+            values = _numeric_texts(left)
+            flipped = True
         else:
             return None
         if values is None:
@@ -121,12 +129,34 @@ class CodeTests:
             return None
         return (lambda code: ordered(value, code)) if flipped else (lambda code: ordered(code, value))
 
+    def _is_errcode_text(self, node: cst.BaseExpression) -> bool:
+        """``str(read)`` of an errcode read: compared with ``"0"`` it is a real test (WXK102 leaves it alone)."""
+        return (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Name)
+            and node.func.value == "str"
+            and len(node.args) == 1
+            and self.responses.errcode_of(node.args[0].value) is not None
+        )
+
     def codes_where(self, predicate: Predicate, within: Iterable[int]) -> Codes:
         """The codes of ``within`` for which the condition may hold (unknown counts as may)."""
         return frozenset(code for code in within if predicate(code) is not False)
 
     def codes_where_not(self, predicate: Predicate, within: Iterable[int]) -> Codes:
         return frozenset(code for code in within if predicate(code) is not True)
+
+
+_TEXT_OPERATORS = (cst.Equal, cst.NotEqual, cst.In, cst.NotIn)
+
+
+def _numeric_texts(node: cst.CSTNode) -> Optional[FrozenSet[int]]:
+    """The codes of ``"0"`` or ``("40014", "42001")``, written as ``str(int)`` writes them; else None."""
+    elements = [element.value for element in node.elements] if isinstance(node, (cst.Tuple, cst.List, cst.Set)) else [node]
+    texts = [literal_string(element) for element in elements]
+    if not texts or any(text is None or not re.fullmatch(r"-?[0-9]+", text) or str(int(text)) != text for text in texts):
+        return None
+    return frozenset(int(text) for text in texts if text is not None)
 
 
 def _and(a: Optional[bool], b: Optional[bool]) -> Optional[bool]:
