@@ -282,6 +282,21 @@ class CallAnalysis:
                     if isinstance(function, cst.FunctionDef):
                         self.wrappers.add(function)
             pending = remaining
+        self._drop_unconfirmed_wrappers()
+
+    def _drop_unconfirmed_wrappers(self) -> None:
+        """Keep the parameter-URL wrappers that something shows to be WeCom's: a WeCom call in their body, a
+        call of them with an endpoint, or an errcode read of their own.
+
+        The parameter-URL test alone holds for any ``cache.get(key)`` or ``members.get(name)``; unconfirmed,
+        such a method ``open`` made the stdlib's ``zipfile`` an unbounded retry of ``io.open`` (WXK201, WXK203).
+        """
+        senders = {self.index.function_of(call) for call in self.calls}
+        called = {callee_name(call.node) for call in self.calls.values() if call.kind == "wrapper"}
+        self.wrappers = {
+            function for function in self.wrappers
+            if function in senders or function.name.value in called or function in self.checking_functions
+        }
 
     def _classify_direct(self, call: cst.Call) -> bool:
         name = callee_name(call)
