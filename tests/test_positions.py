@@ -26,9 +26,14 @@ def _assert_same(code: str) -> None:
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     expected = dict(wrapper.resolve(PositionProvider))
     expected_spans = dict(wrapper.resolve(WhitespaceInclusivePositionProvider))
-    positions, spans = resolve_positions(module, list(expected_spans))
+    everything = list(expected_spans)
+    positions, spans = resolve_positions(module, everything, everything)
     assert positions == expected
     assert spans == expected_spans
+    some = everything[::7]
+    positions, spans = resolve_positions(module, some, some[::2])
+    assert {node: positions[node] for node in some} == {node: expected[node] for node in some}
+    assert spans == {node: expected_spans[node] for node in some[::2]}
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(Path(p).relative_to(REPO)))
@@ -41,9 +46,9 @@ def test_positions_match_libcst_providers_on_tricky_code(code):
     _assert_same(code)
 
 
-def test_spans_only_for_the_nodes_asked_for():
+def test_positions_only_for_the_nodes_asked_for_and_inside_them():
     module = cst.parse_module("a = 1\nb = 2\n")
-    first = module.body[0]
-    positions, spans = resolve_positions(module, [first])
+    first, second = module.body
+    positions, spans = resolve_positions(module, [first], [first])
     assert set(spans) == {first}
-    assert first in positions and module.body[1] in positions
+    assert first in positions and first.body[0] in positions and second not in positions

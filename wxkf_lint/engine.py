@@ -104,7 +104,11 @@ class Linter:
         reports = [report for visitor in visitors for report in visitor.reports]
         if not reports and not failures:
             return [], []
-        positions, spans = resolve_positions(module, [r.replaced for r in reports if r.replacement is not None])
+        positions, spans = resolve_positions(
+            module,
+            [r.node for r in reports] + [f.node for f in failures],
+            [r.replaced for r in reports if r.replacement is not None],
+        )
         findings = _deduplicate([_to_finding(report, module, positions, spans, path) for report in reports])
         return findings, [_rule_failure(failure, positions, path) for failure in failures]
 

@@ -7,13 +7,15 @@ pass, and the syntactic positions (``PositionProvider``) and the whitespace-incl
 (``WhitespaceInclusivePositionProvider``) are two resolves.  Here one code generation yields both: the
 syntactic positions exactly as ``PositionProvider`` computes them (same code-generation state, whose
 ``record_syntactic_position`` hoists positions from child nodes), and the whitespace-inclusive span, which
-is just where each node's code generation starts and ends, for the nodes a fix replaces.  Newline
-counting skips the regex split for tokens without a line break, which are nearly all of them.
+is just where each node's code generation starts and ends, for the nodes a fix replaces.  Positions are
+recorded only inside the reported nodes, and newline counting skips the regex split for tokens without a
+line break, which are nearly all of them.
 """
 
 from __future__ import annotations
 
-from typing import Collection, Dict, Tuple
+from contextlib import nullcontext
+from typing import Collection, ContextManager, Dict, Optional, Tuple
 
 import libcst as cst
 from libcst.metadata import CodePosition, CodeRange
@@ -22,16 +24,28 @@ from libcst.metadata.position_provider import NEWLINE_RE, PositionProvidingCodeg
 Positions = Dict[cst.CSTNode, CodeRange]
 
 
+_NOTHING = nullcontext()
+
+
 class _Sink:
     """Stands in for the provider the code-generation state writes syntactic positions into."""
 
-    def __init__(self, wanted: Collection[cst.CSTNode]) -> None:
+    def __init__(self, nodes: Collection[cst.CSTNode], replaced: Collection[cst.CSTNode]) -> None:
         self._computed: Positions = {}
-        self.wanted = wanted
+        self.replaced = set(replaced)
+        self.wanted = set(nodes) | self.replaced
         self.inclusive: Positions = {}
+        #: how many wanted nodes the code generation is inside: positions are recorded only then
+        self.depth = 0
 
 
 class _State(PositionProvidingCodegenState):
+    """``PositionProvider``'s state, recording only inside the wanted nodes.
+
+    A node's syntactic position may be hoisted from its descendants (``end_node=self.body``), never
+    from elsewhere, so the positions inside a wanted node are all its own needs.
+    """
+
     def _update_position(self, value: str) -> None:
         if "\n" in value or "\r" in value:
             segments = NEWLINE_RE.split(value)
@@ -40,22 +54,38 @@ class _State(PositionProvidingCodegenState):
         else:
             self.column += len(value)
 
+    def before_codegen(self, node: cst.CSTNode) -> None:
+        sink = self.provider
+        if node in sink.wanted:
+            sink.depth += 1
+        self._stack.append(CodePosition(self.line, self.column) if sink.depth else None)
+
     def after_codegen(self, node: cst.CSTNode) -> None:
         start = self._stack.pop()
         sink = self.provider
-        computed = sink._computed
-        if node in computed and node not in sink.wanted:
-            return
-        span = CodeRange(start, CodePosition(self.line, self.column))
-        if node not in computed:
-            computed[node] = span
-        if node in sink.wanted and node not in sink.inclusive:
-            sink.inclusive[node] = span
+        if start is not None:
+            span = CodeRange(start, CodePosition(self.line, self.column))
+            if node not in sink._computed:
+                sink._computed[node] = span
+            if node in sink.replaced and node not in sink.inclusive:
+                sink.inclusive[node] = span
+        if node in sink.wanted:
+            sink.depth -= 1
+
+    def record_syntactic_position(
+        self, node: cst.CSTNode, *, start_node: Optional[cst.CSTNode] = None, end_node: Optional[cst.CSTNode] = None
+    ) -> ContextManager[None]:
+        if not self.provider.depth:
+            return _NOTHING
+        return super().record_syntactic_position(node, start_node=start_node, end_node=end_node)
 
 
-def resolve_positions(module: cst.Module, replaced: Collection[cst.CSTNode] = ()) -> Tuple[Positions, Positions]:
-    """(``PositionProvider``'s positions of every node, ``WhitespaceInclusivePositionProvider``'s of ``replaced``)."""
-    sink = _Sink(set(replaced))
+def resolve_positions(
+    module: cst.Module, nodes: Collection[cst.CSTNode], replaced: Collection[cst.CSTNode] = ()
+) -> Tuple[Positions, Positions]:
+    """(``PositionProvider``'s positions of ``nodes`` and their descendants, ``WhitespaceInclusivePositionProvider``'s
+    of ``replaced``)."""
+    sink = _Sink(nodes, replaced)
     state = _State(default_indent=module.default_indent, default_newline=module.default_newline, provider=sink)
     module._codegen(state)
     return sink._computed, sink.inclusive
