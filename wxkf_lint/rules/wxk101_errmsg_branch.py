@@ -15,7 +15,7 @@ import libcst as cst
 from wxkf_lint.analysis.strings import literal_string
 from wxkf_lint.analysis.syntax import callee_name, dotted_name
 from wxkf_lint.analysis.tokens import is_test_file
-from wxkf_lint.rules._tests import in_branch_test
+from wxkf_lint.analysis.branches import in_branch_test
 from wxkf_lint.rules.base import LintRule
 
 #: errmsg texts (lower-case fragments) that identify one errcode, most specific first
