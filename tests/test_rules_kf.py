@@ -214,3 +214,90 @@ def send(client: WeChatClient, token, user, path):
     return up, got
 '''
     assert codes(source) == []
+
+
+def send_limits_check(setup: str, test: str) -> str:
+    """A send_msg handler whose own path for the send limits tests ``errcode`` with ``test``; ``setup`` is module code."""
+    return HEAD + setup + f'''
+
+def send(token, body):
+    data = requests.post(f"{{BASE}}/kf/send_msg?access_token={{token}}", json=body).json()
+    if {test}:
+        return None
+    if data["errcode"] != 0:
+        raise RuntimeError(data["errmsg"])
+    return data["msgid"]
+'''
+
+
+@pytest.mark.parametrize(
+    "setup,test",
+    [
+        ('SEND_LIMITS = {95001: "per-turn count", 95002: "48-hour window"}', 'data["errcode"] in SEND_LIMITS'),
+        ("SEND_LIMITS = frozenset({95001, 95002})", 'data["errcode"] in SEND_LIMITS'),
+        ("SEND_LIMITS = set((95001, 95002))", 'data["errcode"] in SEND_LIMITS'),
+        ("SEND_LIMITS = tuple([95001, 95002])", 'data["errcode"] in SEND_LIMITS'),
+        ("SEND_LIMITS: frozenset = frozenset([95001, 95002])", 'data["errcode"] in SEND_LIMITS'),
+        ("COUNT = 95001\nWINDOW = 95002\nSEND_LIMITS = (COUNT, WINDOW)", 'data["errcode"] in SEND_LIMITS'),
+        ("COUNT = {95001: 'count'}\nSEND_LIMITS = {**COUNT, 95002: 'window'}", 'data["errcode"] in SEND_LIMITS'),
+        ("class Limits:\n    ALL = [95001, 95002]", 'data["errcode"] in Limits.ALL'),
+        ("from enum import IntEnum\nclass Kf(IntEnum):\n    COUNT = 95001\n    WINDOW = 95002",
+         'data["errcode"] in (Kf.COUNT, Kf.WINDOW)'),
+        ("from enum import Enum\nclass Kf(Enum):\n    COUNT = 95001\n    WINDOW = 95002",
+         'data["errcode"] in (Kf.COUNT.value, Kf.WINDOW.value)'),
+    ],
+)
+def test_wxk402_reads_send_limits_from_a_constant(setup, test):
+    assert codes(send_limits_check(setup, test), extend_select=["WXK402"]) == []
+
+
+@pytest.mark.parametrize(
+    "setup,test",
+    [
+        # bound twice: either value may be the one tested
+        ("SEND_LIMITS = (95001, 95002)\nSEND_LIMITS = (95003,)", 'data["errcode"] in SEND_LIMITS'),
+        ("SEND_LIMITS = {95001}\nSEND_LIMITS |= {95002}", 'data["errcode"] in SEND_LIMITS'),
+        ("SEND_LIMITS = (95001, 95002)\ndef load():\n    global SEND_LIMITS\n    SEND_LIMITS = ()",
+         'data["errcode"] in SEND_LIMITS'),
+        # not a literal collection of ints
+        ("SEND_LIMITS = load_codes()", 'data["errcode"] in SEND_LIMITS'),
+        ('SEND_LIMITS = ("95001", "95002")', 'data["errcode"] in SEND_LIMITS'),
+        ("SEND_LIMITS = (95001, load_code())", 'data["errcode"] in SEND_LIMITS'),
+        # a plain Enum member never equals an int
+        ("from enum import Enum\nclass Kf(Enum):\n    COUNT = 95001\n    WINDOW = 95002",
+         'data["errcode"] in (Kf.COUNT, Kf.WINDOW)'),
+    ],
+)
+def test_wxk402_keeps_unknown_constants_unknown(setup, test):
+    assert codes(send_limits_check(setup, test), extend_select=["WXK402"]) == ["WXK402"]
+
+
+def test_class_level_constants_read_through_self():
+    source = HEAD + '''
+class Sender:
+    SEND_LIMITS = {95001: "per-turn count", 95002: "48-hour window"}
+    ONLY_BUSY = (-1,)
+
+    def send(self, token, body):
+        data = requests.post(f"{BASE}/kf/send_msg?access_token={token}", json=body).json()
+        if data["errcode"] in self.SEND_LIMITS:
+            return None
+        if data["errcode"] != 0:
+            raise RuntimeError(data["errmsg"])
+        return data["msgid"]
+
+    def update(self, token, body):
+        data = requests.post(f"{BASE}/kf/account/update?access_token={token}", json=body).json()
+        if data["errcode"] in self.ONLY_BUSY:
+            return None
+        return data["errmsg"]
+'''
+    assert codes(source, extend_select=["WXK402"]) == ["WXK401"]  # update tests only -1: 95xxx pass as success
+    rebound = source.replace('    def send(', '    def reset(self):\n        self.SEND_LIMITS = {}\n\n    def send(')
+    assert sorted(codes(rebound, extend_select=["WXK402"])) == ["WXK401", "WXK402"]
+
+
+def test_wxk401_sees_95xxx_codes_named_by_a_constant():
+    source = send_with_check('    if data["errcode"] in SEND_LIMITS:\n        body = None')
+    assert codes(source.replace("\ndef send", 'SEND_LIMITS = {95001: "count"}\n\ndef send', 1)) == []
+    assert codes(source.replace("\ndef send", 'SEND_LIMITS = {40014: "token"}\n\ndef send', 1)) == ["WXK401"]

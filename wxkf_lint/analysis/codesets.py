@@ -12,10 +12,10 @@ from typing import Callable, FrozenSet, Iterable, Optional
 
 import libcst as cst
 
-from wxkf_lint.analysis.index import SyntaxIndex
+from wxkf_lint.analysis.index import Binding, SyntaxIndex
 from wxkf_lint.analysis.responses import ResponseAnalysis
 from wxkf_lint.analysis.strings import literal_string
-from wxkf_lint.analysis.syntax import int_literal
+from wxkf_lint.analysis.syntax import dotted_name, int_literal
 
 #: Stands for every errcode the code under test does not mention (compares as a large positive code).
 OTHER = 999_999
@@ -27,20 +27,106 @@ Predicate = Callable[[int], Optional[bool]]
 
 
 def int_set(node: cst.CSTNode, index: SyntaxIndex, _depth: int = 0) -> Optional[FrozenSet[int]]:
-    """The ints of ``5``, ``(-1, 45009)``, ``{40014, 42001}``, ``frozenset({...})`` or a name bound to one."""
+    """The ints of ``5``, ``(-1, 45009)``, ``{40014, 42001}``, the keys of ``{95001: "…"}``, ``frozenset({...})``,
+    or a name bound once to one of those (``SEND_LIMITS``, ``self.RETRYABLE``, ``Codes.BUSY``; see :func:`constant_value`).
+
+    ``errcode in SEND_LIMITS`` tests the same codes as the literal would, so WXK401/WXK402 and the retry trigger
+    read the set instead of giving up; anything that is not all ints is None (unknown), never a partial set.
+    """
     single = int_literal(node)
     if single is not None:
         return frozenset({single})
+    if _depth >= _MAX_DEPTH:
+        return None
     if isinstance(node, (cst.Tuple, cst.List, cst.Set)):
-        values = [int_literal(element.value) for element in node.elements]
-        return frozenset(v for v in values if v is not None) if all(v is not None for v in values) else None
-    if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value in ("frozenset", "set", "tuple") and len(node.args) == 1:
-        return int_set(node.args[0].value, index, _depth + 1)
-    if isinstance(node, cst.Name) and _depth < 4:
-        binding = index.lookup(node.value, node)
-        if binding is not None and isinstance(binding.value, cst.BaseExpression):
-            return int_set(binding.value, index, _depth + 1)
+        return _union(int_set(element.value, index, _depth + 1) for element in node.elements)
+    if isinstance(node, cst.Dict):
+        keys = [element.key if isinstance(element, cst.DictElement) else element.value for element in node.elements]
+        return _union(int_set(key, index, _depth + 1) for key in keys)  # ``**OTHER`` adds OTHER's keys
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value in _COLLECTION_CALLS:
+        if not node.args:
+            return frozenset()
+        if len(node.args) == 1 and node.args[0].keyword is None and not node.args[0].star:
+            return int_set(node.args[0].value, index, _depth + 1)
+        return None
+    value = constant_value(node, index)
+    return int_set(value, index, _depth + 1) if value is not None else None
+
+
+#: How many names deep a constant is followed (``LIMITS = (SEND_COUNT, SEND_WINDOW)``, each a name).
+_MAX_DEPTH = 4
+_COLLECTION_CALLS = ("frozenset", "set", "tuple", "list")
+#: Enum bases whose members compare equal to their int value; other Enum members need ``.value``.
+_INT_ENUMS = re.compile(r"(^|\.)(IntEnum|IntFlag)$")
+_ENUMS = re.compile(r"(Enum|Flag)$")
+
+
+def _union(parts: Iterable[Optional[FrozenSet[int]]]) -> Optional[FrozenSet[int]]:
+    found: FrozenSet[int] = frozenset()
+    for part in parts:
+        if part is None:
+            return None
+        found |= part
+    return found
+
+
+def constant_value(node: cst.CSTNode, index: SyntaxIndex) -> Optional[cst.BaseExpression]:
+    """The expression a name stands for when it is bound exactly once: ``NAME`` (in its scope, no ``+=``, no
+    ``global NAME`` elsewhere), ``self.NAME`` / ``cls.NAME`` (a class-level constant no method assigns), and
+    ``Class.NAME`` of a same-file class (an IntEnum member, or ``Enum.NAME.value``).  A name bound twice may
+    hold either value, so it stays unknown (None)."""
+    if isinstance(node, cst.Name):
+        binding = _sole_binding(node.value, node, index)
+        return binding.value if binding is not None and isinstance(binding.value, cst.BaseExpression) else None
+    if not isinstance(node, cst.Attribute):
+        return None
+    owner, attr, enum_value = node.value, node.attr.value, False
+    if attr == "value" and isinstance(owner, cst.Attribute):
+        owner, attr, enum_value = owner.value, owner.attr.value, True
+    if not isinstance(owner, cst.Name):
+        return None
+    if owner.value in ("self", "cls") and not enum_value:
+        klass = index.class_of(node)
+        if klass is None or (klass, f"self.{attr}") in index.bindings:
+            return None
+    else:
+        classes = [c for c in index.nodes(cst.ClassDef) if c.name.value == owner.value and isinstance(index.scope_of(c), cst.Module)]
+        if len(classes) != 1:
+            return None
+        klass = classes[0]
+        bases = [dotted_name(base.value) for base in klass.bases]
+        if any(_ENUMS.search(base) for base in bases) and not enum_value and not any(_INT_ENUMS.search(base) for base in bases):
+            return None  # ``Codes.BUSY`` of a plain Enum is a member, never equal to an int
+    found = index.bindings.get((klass, attr), [])
+    if len(found) != 1 or not isinstance(found[0].value, cst.BaseExpression):
+        return None
+    return found[0].value
+
+
+def _sole_binding(name: str, at: cst.CSTNode, index: SyntaxIndex) -> Optional[Binding]:
+    """The binding ``at`` sees (scopes searched as :meth:`SyntaxIndex.lookup` does) if it is the only one there."""
+    scope: Optional[cst.CSTNode] = index.scope_of(at)
+    first = True
+    while scope is not None:
+        if first or not isinstance(scope, cst.ClassDef):
+            found = index.bindings.get((scope, name))
+            if found:
+                return found[0] if len(found) == 1 and not _rebound(name, scope, index) else None
+        first = False
+        scope = None if isinstance(scope, cst.Module) else index.scope_of(scope)
     return None
+
+
+def _rebound(name: str, scope: cst.CSTNode, index: SyntaxIndex) -> bool:
+    """``NAME += …`` in the scope, or ``global NAME`` anywhere (a function may then assign the module's name)."""
+    if isinstance(scope, cst.Module) and any(
+        any(item.name.value == name for item in node.names) for node in index.nodes(cst.Global)
+    ):
+        return True
+    return any(
+        isinstance(node.target, cst.Name) and node.target.value == name and index.scope_of(node) is scope
+        for node in index.nodes(cst.AugAssign)
+    )
 
 
 class CodeTests:
