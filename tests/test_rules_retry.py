@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import libcst as cst
 import pytest
 
 from tests.helpers import codes, lint
+from wxkf_lint.analysis.retries import RetrySite
 
 HEAD = '''
 import asyncio
@@ -484,3 +486,133 @@ def test_messages_name_codes_and_what_to_do():
         assert "-1" in finding.message
     [finding] = [f for f in lint(HEAD + CASES["range_kf_limit_code"][0]) if f.code == "WXK204"]
     assert "95001" in finding.message and "retry -1 only" in finding.message
+
+
+#: A token store from another module: ``get(force=True)`` fetches a new token.
+STORE_LOOP = '''
+class KfApi:
+    def __init__(self, tokens):
+        self._tokens = tokens
+
+    def _post(self, body):
+        for attempt in range({attempts}):
+            data = requests.post(URL % self._tokens.get(force=attempt > 0), json=body).json()
+            if data["errcode"] in ({codes}):
+                continue
+            if data["errcode"] != 0:
+                raise RuntimeError(data["errmsg"])
+            return data
+        raise RuntimeError("access token rejected twice")
+'''
+
+TOKEN_REFRESH_CASES = {
+    # the refresh is visible: a token store asked for a new token by keyword
+    "store_forced_once": (STORE_LOOP.format(attempts=2, codes="40014, 42001"), []),
+    "store_forced_once_single_code": (STORE_LOOP.format(attempts=2, codes="42001,"), []),
+    "store_forced_also_busy": (STORE_LOOP.format(attempts=2, codes="40014, 42001, -1"), ["WXK203"]),
+    "store_forced_also_kf_limit": (STORE_LOOP.format(attempts=2, codes="40014, 42001, 95001"), ["WXK203", "WXK204"]),
+    "store_forced_many_times": (STORE_LOOP.format(attempts=5, codes="40014, 42001"), ["WXK202", "WXK203", "WXK204"]),
+    "store_forced_twice": (STORE_LOOP.format(attempts=3, codes="40014, 42001"), ["WXK203", "WXK204"]),
+    # the token comes from elsewhere; only 40014/42001 bring the request round, once
+    "token_codes_once_by_while_counter": ('''
+class KfApi:
+    def _post(self, body):
+        attempt = 0
+        while attempt < 2:
+            attempt += 1
+            data = requests.post(URL % self.tokens.current(), json=body).json()
+            if data["errcode"] in (40014, 42001):
+                continue
+            return data
+''', []),
+    "token_codes_by_constant_once": ('''
+TOKEN_DEAD = frozenset({40014, 42001})
+
+def send(tokens, body):
+    for _ in range(2):
+        data = requests.post(URL % tokens.current(), json=body).json()
+        if data["errcode"] not in TOKEN_DEAD:
+            return data
+''', []),
+    "token_codes_many_times_no_refresh": ('''
+def send(tokens, body):
+    for _ in range(3):
+        data = requests.post(URL % tokens.current(), json=body).json()
+        if data["errcode"] in (40014, 42001):
+            continue
+        return data
+''', ["WXK203", "WXK204"]),
+    "token_codes_and_secret_once_no_refresh": ('''
+def send(tokens, body):
+    for _ in range(2):
+        data = requests.post(URL % tokens.current(), json=body).json()
+        if data["errcode"] in (40001, 40014, 42001):
+            continue
+        return data
+''', ["WXK203", "WXK204"]),
+    "same_file_refresh_method_with_busy_pause": ('''
+class KfApi:
+    def _reauth(self):
+        self._cache.delete(self._token_key)
+
+    def _post(self, body):
+        for attempt in range(3):
+            data = requests.post(URL % self.current(), json=body).json()
+            if data["errcode"] in (40014, 42001) and attempt == 0:
+                self._reauth()
+                continue
+            if data["errcode"] == -1:
+                time.sleep(2 ** attempt)
+                continue
+            return data
+''', []),
+    "sending_wrapper_is_not_a_refresh": ('''
+class KfApi:
+    def _send(self, body):
+        self.token_used = True
+        return requests.post(URL % self.current(), json=body).json()
+
+    def post(self, body):
+        for attempt in range(3):
+            data = self._send(body)
+            if data["errcode"] in (40014, 42001) and attempt == 0:
+                continue
+            if data["errcode"] == -1:
+                time.sleep(2 ** attempt)
+                continue
+            return data
+''', ["WXK204"]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TOKEN_REFRESH_CASES))
+def test_token_refresh_is_not_a_busy_retry(name):
+    source, expected = TOKEN_REFRESH_CASES[name]
+    assert sorted(codes(HEAD + source)) == sorted(expected)
+
+
+def test_only_the_codes_beyond_token_death_are_named():
+    [finding] = [f for f in lint(HEAD + TOKEN_REFRESH_CASES["token_codes_and_secret_once_no_refresh"][0]) if f.code == "WXK204"]
+    assert "retries on 40001," in finding.message
+
+
+@pytest.mark.parametrize(
+    "codes_,attempts,refreshes,exceptions,expected",
+    [
+        ({40014, 42001}, 2, False, (), True),
+        ({42001}, 2, False, (), True),
+        ({40014, 42001}, 3, False, (), False),
+        ({40014, 42001}, None, False, (), False),
+        ({40014, 42001, -1}, 2, True, (), False),
+        ({40001, 40014}, 2, False, (), False),
+        ({40001, 40014}, 2, True, (), True),
+        ({40014, 42001}, "unknown", True, (), True),
+        ({40014, 42001}, 4, True, (), False),
+        ({40014, 42001}, 2, False, ("*",), False),
+        (set(), 2, True, (), False),
+    ],
+)
+def test_retry_site_token_refresh(codes_, attempts, refreshes, exceptions, expected):
+    site = RetrySite(anchor=cst.Pass(), shape="loop", attempts=attempts, waits=False, codes=frozenset(codes_),
+                     exceptions=frozenset(exceptions), refreshes_token=refreshes)
+    assert site.token_refresh is expected

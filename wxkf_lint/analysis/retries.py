@@ -18,7 +18,7 @@ import libcst as cst
 
 from wxkf_lint.analysis.codesets import OTHER, Codes, CodeTests, Predicate, int_set
 from wxkf_lint.analysis.syntax import callee_name, dotted_name, int_literal, keyword_arg, names_in, positional_args
-from wxkf_lint.kf_tables import REFRESH_CODES, TRANSIENT_CODES
+from wxkf_lint.kf_tables import REFRESH_CODES, TOKEN_CODES, TRANSIENT_CODES
 
 if TYPE_CHECKING:
     from wxkf_lint.analysis import FileContext
@@ -36,6 +36,8 @@ _COUNTER_NAME = re.compile(r"retr|attempt|tries|try_|times|count|depth|left|rema
 _WAIT_CALL = re.compile(r"sleep|^_*wait$|backoff|delay", re.I)
 _REFRESH = re.compile(r"token|refresh|renew", re.I)
 _INVALIDATE = re.compile(r"delete|pop|clear|invalidate|expire|reset|remove", re.I)
+#: A keyword that asks a token store for a new token: ``self._tokens.get(force=attempt > 0)``.
+_FORCE_ARG = re.compile(r"force|refresh|renew|fresh|reload", re.I)
 _STOP_BLOCKS = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
 
 
@@ -64,11 +66,32 @@ class RetrySite:
         return self.attempts if self.bound_kind == "retries" else max(self.attempts - 1, 0)
 
     @property
-    def permanent_codes(self) -> Codes:
-        """The trigger codes a retry cannot change (-1 and 45009 are transient; 40014/42001 after a refresh)."""
-        allowed = set(TRANSIENT_CODES) | {0}
+    def repeats_refresh(self) -> bool:
+        """Only token death triggers it, yet the bound allows more than one retry: a token rejected right after a
+        refresh stays rejected, so every further attempt is wasted (domain.md: refetch, then repeat *once*)."""
+        retries = self.retries
+        return bool(self.codes) and self.codes <= REFRESH_CODES and retries is not None and retries > 1
+
+    @property
+    def token_refresh(self) -> bool:
+        """A token refresh, not a busy-retry: only token death brings the request round, no exception does, and
+        it goes round once.  Either a refresh is visible (then 40001/41001 count too, as wechatpy refetches on
+        them) and the bound is not known to allow more, or the trigger is only 40014/42001 and the bound is one
+        retry: the token store may live in another module, and one more attempt is all the refresh asks for."""
+        if not self.codes or self.exceptions or self.repeats_refresh:
+            return False
         if self.refreshes_token:
+            return self.codes <= REFRESH_CODES
+        return self.codes <= TOKEN_CODES and self.retries == 1
+
+    @property
+    def permanent_codes(self) -> Codes:
+        """The trigger codes a retry cannot change (-1 and 45009 are transient; 40014/42001 once, after a refresh)."""
+        allowed = set(TRANSIENT_CODES) | {0}
+        if self.token_refresh or (self.refreshes_token and not self.repeats_refresh):
             allowed |= set(REFRESH_CODES)
+        elif self.retries == 1:
+            allowed |= set(TOKEN_CODES)  # one more attempt on token death is the refresh shape; name only the rest
         return frozenset(code for code in self.codes if code not in allowed)
 
 
@@ -95,6 +118,7 @@ class RetryAnalysis:
         self._sending_names = {f.name.value for f in context.calls.wrappers}
         self._errcode_exceptions = self._find_errcode_exceptions()
         self._waiting_names: Optional[Set[str]] = None
+        self._renewal_nodes: Optional[List[cst.CSTNode]] = None
         self._find_loops()
         self._find_recursion()
         self._find_decorators()
@@ -349,17 +373,46 @@ class RetryAnalysis:
         return waiting
 
     def _refreshes_in(self, container: cst.CSTNode) -> bool:
-        """A token refresh: ``refresh_token()``, ``self._cache.delete(self._token_key)``, ``self.token = None``."""
+        """A token refresh: ``refresh_token()``, ``self._cache.delete(self._token_key)``, ``self.token = None``,
+        ``self._tokens.get(force=attempt > 0)``, or a call of a same-file function that does one of those."""
+        if self._renewal_nodes is None:
+            self._renewal_nodes = self._renewals(self._find_refreshing_functions())
+        return any(self._inside(node, container) for node in self._renewal_nodes)
+
+    def _renewals(self, refreshing: Set[str]) -> List[cst.CSTNode]:
+        """The calls and assignments of the file that renew a token (calls of ``refreshing`` functions too)."""
+        found: List[cst.CSTNode] = []
         for call in self.index.nodes(cst.Call):
-            if call in self.context.calls.calls or not self._inside(call, container):
+            if call in self.context.calls.calls:
                 continue
             name = callee_name(call)
-            if _REFRESH.search(name) or (_INVALIDATE.search(name) and any(_REFRESH.search(n) for n in names_in(call))):
-                return True
+            if (
+                _REFRESH.search(name)
+                or name in refreshing
+                or (_INVALIDATE.search(name) and any(_REFRESH.search(n) for n in names_in(call)))
+                or (_REFRESH.search(dotted_name(call.func)) and any(a.keyword is not None and _FORCE_ARG.search(a.keyword.value) for a in call.args))
+            ):
+                found.append(call)
         for assign in self.index.nodes(cst.Assign):
-            if any(_REFRESH.search(dotted_name(t.target) or "") for t in assign.targets) and self._inside(assign, container):
-                return True
-        return False
+            if any(_REFRESH.search(dotted_name(t.target) or "") for t in assign.targets):
+                found.append(assign)
+        return found
+
+    def _find_refreshing_functions(self) -> Set[str]:
+        """Same-file functions that renew the token and send no request but ``gettoken`` (``def _reauth(self):
+        self._token = None``): calling one in a retry is the refresh.  A sending wrapper is not one, or every
+        loop around ``self._post(...)`` would count as refreshing."""
+        senders = {self.index.function_of(c.node) for c in self.context.calls.calls.values() if c.endpoint != "gettoken"}
+        refreshing: Set[str] = set()
+        changed = True
+        while changed:
+            changed = False
+            for node in self._renewals(refreshing):
+                function = self.index.function_of(node)
+                if isinstance(function, cst.FunctionDef) and function not in senders and function.name.value not in refreshing:
+                    refreshing.add(function.name.value)
+                    changed = True
+        return refreshing
 
     # -- following the branches of a loop body --------------------------------------------------------
     def _flow(self, statements: Sequence[cst.CSTNode], codes: Set[int], loop: cst.CSTNode) -> _Paths:

@@ -1,14 +1,14 @@
 """WXK203 retry-without-backoff: attempts follow each other with no pause.
 
 ``-1`` means the server is busy; an instant retry adds load at the worst moment and usually fails the same
-way.  A retry that only follows a token refresh (40014/42001, and 40001/41001 as wechatpy does) needs no pause and is not reported.
+way.  A token refresh needs no pause and is not reported: a retry that only 40014/42001 bring round, once (also when the
+token store lives in another module), or that visibly refreshes first (then 40001/41001 too, as wechatpy does).
 """
 
 from __future__ import annotations
 
 import libcst as cst
 
-from wxkf_lint.kf_tables import REFRESH_CODES
 from wxkf_lint.rules._retry_text import subject
 from wxkf_lint.rules.base import LintRule
 
@@ -22,7 +22,7 @@ class RetryWithoutBackoff(LintRule):
         for site in self.context.retries.sites:
             if site.waits or site.shape == "transport":
                 continue
-            if site.refreshes_token and site.codes and site.codes <= REFRESH_CODES and not site.exceptions:
+            if site.token_refresh:
                 continue
             self.report(
                 site.anchor,
