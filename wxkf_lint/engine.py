@@ -8,7 +8,6 @@ the analysis and the rules are imported only once a file passes the prefilter.
 
 from __future__ import annotations
 
-import re
 import traceback
 from dataclasses import dataclass
 from functools import cached_property
@@ -22,12 +21,10 @@ from wxkf_lint.selection import ignored_for_path, is_ignored
 from wxkf_lint.settings import Settings
 from wxkf_lint.source import DecodeError, SourceText, decode
 
-#: line breaks as LibCST counts them in positions
-_LINE_BREAK = re.compile(r"\r\n?|\n")
-
 if TYPE_CHECKING:  # LibCST, the rules and the analysis are imported on first parse (see Linter.rules)
     import libcst as cst
 
+    from wxkf_lint.analysis.index import SyntaxIndex
     from wxkf_lint.dispatch import RuleFailure
     from wxkf_lint.rules.base import LintRule, Report
 
@@ -109,7 +106,7 @@ class Linter:
             [r.node for r in reports] + [f.node for f in failures],
             [r.replaced for r in reports if r.replacement is not None],
         )
-        findings = _deduplicate([_to_finding(report, module, positions, spans, path) for report in reports])
+        findings = _deduplicate([_to_finding(report, module, context.index, positions, spans, path) for report in reports])
         return findings, [_rule_failure(failure, positions, path) for failure in failures]
 
     def _filter(self, findings: List[Finding], text: str, path: str) -> List[Finding]:
@@ -123,7 +120,7 @@ class Linter:
         )
 
 
-def _to_finding(report: Report, module: cst.Module, positions, spans, path: str) -> Finding:
+def _to_finding(report: Report, module: cst.Module, index: SyntaxIndex, positions, spans, path: str) -> Finding:
     """The finding at the node's own (syntactic) position; its fix over all the text the replaced node owns.
 
     A fix replaces ``replaced`` by the code of ``replacement``, which includes the node's parentheses and,
@@ -138,7 +135,7 @@ def _to_finding(report: Report, module: cst.Module, positions, spans, path: str)
             span.start.column + 1,
             span.end.line,
             span.end.column + 1,
-            _fix_content(module, report, span),
+            _fix_content(module, index, report),
             report.fix_description,
         )
     return Finding(
@@ -154,22 +151,22 @@ def _to_finding(report: Report, module: cst.Module, positions, spans, path: str)
     )
 
 
-def _fix_content(module: cst.Module, report: Report, span) -> str:
-    """The replacement's code as it will stand in the file, for the whitespace-inclusive ``span``.
+def _fix_content(module: cst.Module, index: SyntaxIndex, report: Report) -> str:
+    """The replacement's code as it will stand in the file.
 
-    ``code_for_node`` renders a node alone, without the indentation of the blocks around it, which the
-    continuation lines of a node over several lines carry (``data={…},\n            timeout=10``).  So a
-    fix over several lines is rendered within its module, and cut out of the result.
+    ``Module.code_for_node`` renders a node alone, without the indentation of the blocks around it, which
+    the continuation lines of a node over several lines carry (``data={…},\n            timeout=10``).  So
+    the node is rendered with the indentation of the blocks that hold the replaced node, as the module's
+    own code generation would render it there, without generating the whole module again.
     """
-    content = module.code_for_node(report.replacement)
-    if span.start.line == span.end.line and "\n" not in content and "\r" not in content:
-        return content
-    before = module.code
-    after = module.deep_replace(report.replaced, report.replacement).code
-    starts = [0] + [match.end() for match in _LINE_BREAK.finditer(before)]
-    begin = starts[span.start.line - 1] + span.start.column
-    end = starts[span.end.line - 1] + span.end.column
-    return after[begin : len(after) - (len(before) - end)]
+    import libcst as cst
+    from libcst._nodes.internal import CodegenState
+
+    blocks = [node for node in index.ancestors(report.replaced) if isinstance(node, cst.IndentedBlock)]
+    indents = [module.default_indent if block.indent is None else block.indent for block in reversed(blocks)]
+    state = CodegenState(module.default_indent, module.default_newline, indent_tokens=indents)
+    report.replacement._codegen(state)
+    return "".join(state.tokens)
 
 
 def _deduplicate(findings: List[Finding]) -> List[Finding]:
