@@ -8,9 +8,11 @@ it cannot see, so that marker and endpoint tests work on the folded text.
 
 from __future__ import annotations
 
+import ast
 import re
 import string
-from typing import Callable, Optional, Set
+from functools import lru_cache
+from typing import Callable, Optional, Set, Union
 
 import libcst as cst
 
@@ -21,6 +23,18 @@ UNKNOWN = "\x00"
 _MAX_DEPTH = 8
 _PERCENT_FIELD = re.compile(r"%%|%(\([^)]*\))?[-#0 +]*(?:\d+|\*)?(?:\.\d+)?[sdiouxXeEfFgGcra]")
 _ENV_LOOKUPS = {"os.environ.get", "os.getenv", "environ.get", "getenv"}
+
+
+@lru_cache(maxsize=8192)
+def _evaluate(code: str) -> Union[str, bytes]:
+    """``SimpleString.evaluated_value``, once per distinct literal: the analyses ask about the same
+    literals many times (every lookup of a URL constant folds it again), and each evaluation compiles."""
+    return ast.literal_eval(code)
+
+
+def simple_string_value(node: cst.SimpleString) -> Union[str, bytes]:
+    """The value a plain string literal stands for (``str``, or ``bytes`` for a ``b"…"`` literal)."""
+    return _evaluate(node.value)
 
 
 def literal_string(node: cst.CSTNode) -> Optional[str]:
@@ -37,7 +51,7 @@ def literal_string(node: cst.CSTNode) -> Optional[str]:
     parts.append(node)
     values = []
     for part in parts:
-        value = part.evaluated_value if isinstance(part, cst.SimpleString) else None
+        value = simple_string_value(part) if isinstance(part, cst.SimpleString) else None
         if not isinstance(value, str):
             return None
         values.append(value)
@@ -52,7 +66,7 @@ def static_text(node: cst.CSTNode, index: SyntaxIndex, _depth: int = 0, _seen: O
     fold = lambda child: static_text(child, index, _depth + 1, seen)  # noqa: E731
 
     if isinstance(node, cst.SimpleString):
-        value = node.evaluated_value
+        value = simple_string_value(node)
         return value if isinstance(value, str) else None
     if isinstance(node, cst.ConcatenatedString):
         left, right = fold(node.left), fold(node.right)
@@ -118,7 +132,7 @@ def _percent_format(template: str, values: cst.BaseExpression, fold: Callable[[c
     if isinstance(values, cst.Dict):
         for element in values.elements:
             if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString):
-                named[element.key.evaluated_value] = element.value
+                named[simple_string_value(element.key)] = element.value
     position = iter(positional)
 
     def put(match: "re.Match[str]") -> str:
