@@ -9,6 +9,7 @@ the analysis and the rules are imported only once a file passes the prefilter.
 from __future__ import annotations
 
 import traceback
+import warnings
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple, Type
@@ -190,7 +191,9 @@ def _syntax_error(text: str, path: str, error: cst.ParserSyntaxError) -> Finding
     line, column = error.editor_line, error.editor_column
     message = str(error.message).splitlines()[0] if error.message else "invalid syntax"
     try:
-        compile(text, path, "exec", dont_inherit=True)
+        with warnings.catch_warnings():  # a broken file's SyntaxWarnings are not the user's report
+            warnings.simplefilter("ignore")
+            compile(text, path, "exec", dont_inherit=True)
     except SyntaxError as python_error:
         line, column = python_error.lineno or line, python_error.offset or column
         message = python_error.msg or message
