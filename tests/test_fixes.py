@@ -296,6 +296,7 @@ _MARKERS_FIXED = (
 )
 
 
+@pytest.mark.filterwarnings("ignore::SyntaxWarning")  # hypothesmith compiles what it generates (``1()`` warns)
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(hypothesmith.from_grammar())
 def test_fixing_generated_programs_leaves_text_that_parses(program):
