@@ -105,16 +105,10 @@ def constant_value(node: cst.CSTNode, index: SyntaxIndex) -> Optional[cst.BaseEx
 
 def _sole_binding(name: str, at: cst.CSTNode, index: SyntaxIndex) -> Optional[Binding]:
     """The binding ``at`` sees (scopes searched as :meth:`SyntaxIndex.lookup` does) if it is the only one there."""
-    scope: Optional[cst.CSTNode] = index.scope_of(at)
-    first = True
-    while scope is not None:
-        if first or not isinstance(scope, cst.ClassDef):
-            found = index.bindings.get((scope, name))
-            if found:
-                return found[0] if len(found) == 1 and not _rebound(name, scope, index) else None
-        first = False
-        scope = None if isinstance(scope, cst.Module) else index.scope_of(scope)
-    return None
+    scope, found = index.visible_bindings(name, at)
+    if len(found) != 1 or scope is None or _rebound(name, scope, index):
+        return None
+    return found[0]
 
 
 def _rebound(name: str, scope: cst.CSTNode, index: SyntaxIndex) -> bool:

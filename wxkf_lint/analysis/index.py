@@ -182,21 +182,29 @@ class SyntaxIndex:
                 return ancestor
         return self.module()
 
-    def lookup(self, name: str, at: cst.CSTNode) -> Optional[Binding]:
-        """The binding of ``name`` that ``at`` most plausibly sees: the latest earlier one in the innermost
-        function that binds it (or the latest at all, for loops), then enclosing functions, then the module."""
-        position = self.order.get(at, 0)
+    def visible_bindings(self, name: str, at: cst.CSTNode) -> Tuple[Optional[cst.CSTNode], List[Binding]]:
+        """The innermost scope around ``at`` that binds ``name`` (class bodies only for their own code, as
+        Python resolves names), and its bindings of ``name`` in source order; ``(None, [])`` if none does."""
         scope: Optional[cst.CSTNode] = self.scope_of(at)
         first = True
         while scope is not None:
             if first or not isinstance(scope, cst.ClassDef):
                 found = self.bindings.get((scope, name))
                 if found:
-                    earlier = [b for b in found if b.order < position]
-                    return (earlier or found)[-1]
+                    return scope, found
             first = False
             scope = None if isinstance(scope, cst.Module) else self.scope_of(scope)
-        return None
+        return None, []
+
+    def lookup(self, name: str, at: cst.CSTNode) -> Optional[Binding]:
+        """The binding of ``name`` that ``at`` most plausibly sees: the latest earlier one in the innermost
+        function that binds it (or the latest at all, for loops), then enclosing functions, then the module."""
+        _, found = self.visible_bindings(name, at)
+        if not found:
+            return None
+        position = self.order.get(at, 0)
+        earlier = [b for b in found if b.order < position]
+        return (earlier or found)[-1]
 
     def lookup_self_attribute(self, attr: str, at: cst.CSTNode) -> Optional[Binding]:
         """``self.attr`` inside a class: its assignment in any method, or the class-level constant."""
