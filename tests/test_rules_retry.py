@@ -468,6 +468,48 @@ def test_retry_shapes(name):
     assert sorted(codes(HEAD + source)) == sorted(expected)
 
 
+#: A session factory with a transport retry, and where its session goes.
+SESSIONS = '''
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+def make_session():
+    session = requests.Session()
+    session.mount("https://", HTTPAdapter(max_retries=Retry(total=10, backoff_factor=1)))
+    return session
+
+def send(token, body):
+    return {user}.post(URL % token, json=body).json()
+
+def crawl(pages):
+    return [{other}.get("https://partner.example.com/" + page).json() for page in pages]
+'''
+
+
+def test_transport_retry_counts_where_its_session_calls_wecom():
+    """A factory called where WeCom is sent is WeCom's retry; one that serves only another API is not,
+    even in a file that calls WeCom elsewhere."""
+    assert codes(HEAD + SESSIONS.format(user="make_session()", other="requests")) == ["WXK202"]
+    assert codes(HEAD + SESSIONS.format(user="requests", other="make_session()")) == []
+
+
+def test_aliased_network_exception_is_a_network_retry():
+    """``except ConnError`` with ``ConnectionError as ConnError`` retries the request like ``except ConnectionError``."""
+    source = '''
+from requests.exceptions import ConnectionError as ConnError
+
+def send(token, body):
+    while True:
+        try:
+            resp = requests.post(URL % token, json=body)
+        except ConnError:
+            continue
+        return resp.json()
+'''
+    assert sorted(codes(HEAD + source)) == ["WXK201", "WXK203"]
+    assert codes(HEAD + source.replace("while True:", "for attempt in range(3):").replace("continue", "time.sleep(1)")) == []
+
+
 def test_findings_sit_on_the_loop_line():
     source, _ = CASES["while_true_success_only"]
     findings = lint(HEAD + source)

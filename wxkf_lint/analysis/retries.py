@@ -119,6 +119,7 @@ class RetryAnalysis:
         self._errcode_exceptions = self._find_errcode_exceptions()
         self._waiting_names: Optional[Set[str]] = None
         self._renewal_nodes: Optional[List[cst.CSTNode]] = None
+        self._aliases: Optional[Dict[str, str]] = None
         self._find_loops()
         self._find_recursion()
         self._find_decorators()
@@ -572,7 +573,20 @@ class RetryAnalysis:
             names.add(name.rsplit(".", 1)[-1] if name else "*")
             if name:
                 names.add(name)
+                names.add(self._import_aliases().get(name, name))  # ``ConnectionError as ConnError``
         return names
+
+    def _import_aliases(self) -> Dict[str, str]:
+        """Local name → imported name of ``from m import X as Y``: ``except Y`` catches what ``except X`` does."""
+        if self._aliases is None:
+            self._aliases = {}
+            for node in self.index.nodes(cst.ImportFrom):
+                if isinstance(node.names, cst.ImportStar):
+                    continue
+                for alias in node.names:
+                    if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                        self._aliases[alias.asname.name.value] = dotted_name(alias.name)
+        return self._aliases
 
     @staticmethod
     def _statements(block: cst.BaseSuite) -> List[cst.CSTNode]:
@@ -860,6 +874,8 @@ class RetryAnalysis:
             return
         for call in self.index.nodes(cst.Call):
             name = callee_name(call)
+            if name in ("Retry", "HTTPAdapter") and not self._serves_wecom(call):
+                continue
             if name == "Retry":
                 total = keyword_arg(call, "total")
                 value = total.value if total is not None else (positional_args(call)[0] if positional_args(call) else None)
@@ -872,3 +888,30 @@ class RetryAnalysis:
                 retries = keyword_arg(call, "max_retries")
                 if retries is not None and int_literal(retries.value) is not None:
                     self.sites.append(RetrySite(anchor=call, shape="transport", attempts=int_literal(retries.value), waits=True, bound_kind="retries"))
+
+    def _serves_wecom(self, node: cst.CSTNode) -> bool:
+        """A transport retry built where WeCom requests go out: at module level (the module's session), in a
+        function or class that sends, or in a factory called from one (``s = wecom_session()`` in ``send``).
+        A session for another API built in a file that also calls WeCom is not WeCom's retry."""
+        function = self.index.function_of(node)
+        if not isinstance(function, cst.FunctionDef):
+            return True
+        if self._sending_side(function):
+            return True
+        name = function.name.value
+        for call in self.index.nodes(cst.Call):
+            if callee_name(call) != name or self._inside(call, function):
+                continue
+            caller = self.index.function_of(call)
+            if not isinstance(caller, cst.FunctionDef) or self._sending_side(caller):
+                return True
+        return False
+
+    def _sending_side(self, function: cst.FunctionDef) -> bool:
+        """``function``, or a method of its class, makes a WeCom call."""
+        klass = self.index.class_of(function)
+        for found in self.context.calls.calls.values():
+            sender = self.index.function_of(found.node)
+            if sender is function or (klass is not None and isinstance(sender, cst.FunctionDef) and self.index.class_of(sender) is klass):
+                return True
+        return False
