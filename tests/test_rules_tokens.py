@@ -176,3 +176,22 @@ def test_one_shot_main_script_keeps_its_token():
 def test_long_running_main_block_is_a_stale_token():
     source = ONE_SHOT + "    while True:\n        data = requests.get(f\"{BASE}/kf/account/list?access_token={token}\").json()\n"
     assert "WXK302" in codes(source)
+
+
+def test_token_hard_coded_in_a_url_constant():
+    """The URL carries the token, so the constant is as stale as ``ACCESS_TOKEN = "<literal>"``."""
+    source = WECOM + f'''
+SEND = "https://qyapi.weixin.qq.com/cgi-bin/kf/send_msg?access_token={TOKEN}"
+
+def send(body):
+    data = requests.post(SEND, json=body).json()
+    if data["errcode"] != 0:
+        raise RuntimeError(data["errmsg"])
+    return data
+'''
+    findings = lint(source)
+    assert sorted((f.code, f.line) for f in findings) == [("WXK301", 4), ("WXK302", 4)]
+    [stale] = [f for f in findings if f.code == "WXK302"]
+    assert "in SEND is hard-coded" in stale.message
+    renewed = source.replace('if data["errcode"] != 0:', 'if data["errcode"] in (40014, 42001):\n        raise RuntimeError("renew")\n    if data["errcode"] != 0:')
+    assert codes(renewed) == ["WXK301"]

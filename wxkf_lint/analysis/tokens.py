@@ -297,14 +297,17 @@ class TokenAnalysis:
             if len(assign.targets) != 1:
                 continue
             name = dotted_name(assign.targets[0].target)
-            if not name or not is_token_name(name):
+            if not name:
                 continue
             value = assign.value
             how = None
-            if self._fetches_token(value, fetchers):
+            shown = name
+            if is_token_name(name) and self._fetches_token(value, fetchers):
                 how = "fetched once"
             elif value in literal_tokens:
                 how = "hard-coded"
+                # ``SEND = "…/kf/send_msg?access_token=<literal>"``: the URL carries the token, as stale as a TOKEN constant
+                shown = name if is_token_name(name) else f"in {name}"
             if how is None:
                 continue
             scope = self.index.scope_of(assign)
@@ -317,4 +320,4 @@ class TokenAnalysis:
             elif scope is not module or self._in_one_shot_main(assign):
                 continue
             if self._used_in_wecom_calls(name) and not self._scope_renews(scope, name, assign):
-                self.stale_tokens.append(StaleToken(assign, name, how))
+                self.stale_tokens.append(StaleToken(assign, shown, how))
