@@ -489,3 +489,19 @@ def send(token, body):
     return res.get("msgid")
 '''
     assert sorted(codes(source, extend_select=["WXK402"])) == expected
+
+
+def test_every_aiohttp_style_response_in_a_file_is_a_response():
+    """``data`` is bound before its ``async with … as r``: the second such function was once missed because the
+    names were collected by kind and a partial set already cut the lookup short."""
+    one = '''
+URL = "https://qyapi.weixin.qq.com/cgi-bin/kf/send_msg"
+
+async def send_{n}(session, body):
+    async with session.post(URL, json=body) as r:
+        data = await r.json()
+    return data["msgid"]
+'''
+    source = one.format(n=1) + one.format(n=2).replace('URL = "https://qyapi.weixin.qq.com/cgi-bin/kf/send_msg"\n', "")
+    returns = [number for number, line in enumerate(source.splitlines(), 1) if "return data" in line]
+    assert lines_of(source, "WXK103") == returns and len(returns) == 2

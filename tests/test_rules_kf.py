@@ -301,3 +301,10 @@ def test_wxk401_sees_95xxx_codes_named_by_a_constant():
     source = send_with_check('    if data["errcode"] in SEND_LIMITS:\n        body = None')
     assert codes(source.replace("\ndef send", 'SEND_LIMITS = {95001: "count"}\n\ndef send', 1)) == []
     assert codes(source.replace("\ndef send", 'SEND_LIMITS = {40014: "token"}\n\ndef send', 1)) == ["WXK401"]
+
+
+@pytest.mark.parametrize("path,expected", [("tests/test_sender.py", []), ("kf/sender.py", ["WXK402"])])
+def test_errcode_asserted_in_a_test_checks_a_canned_answer(path, expected):
+    """As WXK101 does for errmsg: a test's ``assert data["errcode"] == 0`` decides nothing in the program."""
+    source = send_with_check('    assert data["errcode"] == 0')
+    assert codes(source, extend_select=["WXK402"], path=path) == expected

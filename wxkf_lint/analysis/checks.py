@@ -14,6 +14,7 @@ import libcst as cst
 
 from wxkf_lint.analysis.codesets import OTHER, CodeTests, Predicate
 from wxkf_lint.analysis.syntax import int_literal
+from wxkf_lint.analysis.tokens import is_test_file
 
 if TYPE_CHECKING:
     from wxkf_lint.analysis import FileContext
@@ -49,6 +50,7 @@ class ErrcodeChecks:
         self.index = context.index
         self.tests = CodeTests(self.index, context.responses)
         self.by_family: Dict[cst.CSTNode, FamilyChecks] = {}
+        self._in_test_file = is_test_file(context.path)
         if context.calls.calls:
             self._collect()
 
@@ -65,8 +67,15 @@ class ErrcodeChecks:
             stack.extend(current.children)
         return found
 
+    def _in_test_assertion(self, node: cst.CSTNode) -> bool:
+        """``assert data["errcode"] == 0`` in a test file checks the test's own canned answer, not how the
+        program handles WeCom's (as WXK101 treats errmsg there): it is no errcode test of the program."""
+        return self._in_test_file and any(isinstance(a, cst.Assert) for a in self.index.ancestors(node))
+
     def _collect(self) -> None:
         for comparison in self.index.nodes(cst.Comparison):
+            if self._in_test_assertion(comparison):
+                continue
             predicate = self.tests.predicate(comparison)
             if predicate is not None:
                 for family in self._families_in(comparison):
@@ -74,7 +83,7 @@ class ErrcodeChecks:
         for kind in _TEST_OWNERS:
             for owner in self.index.nodes(kind):
                 test = owner.test
-                if isinstance(test, cst.Comparison):
+                if isinstance(test, cst.Comparison) or self._in_test_assertion(test):
                     continue
                 predicate = self.tests.predicate(test)
                 if predicate is None:

@@ -62,17 +62,27 @@ class ResponseAnalysis:
             handler for handler in index.nodes(cst.ExceptHandler) if wechatpy.catches_wechatpy(handler)
         }
         self._family_names: Set[str] = set()
+        #: while the names are collected, the set is incomplete: a name not in it yet may still be a family
+        self._collecting = False
         if calls.calls or self.exception_handlers:
             self._collect_family_names()
         self._collect_reads()
 
     # -- families -------------------------------------------------------------------------------------
     def _collect_family_names(self) -> None:
-        """Names ever bound to a family, so that other names are skipped without a lookup."""
-        for bindings in self.index.bindings.values():
-            for binding in bindings:
-                if binding.value is not None and self.family_of(binding.value) is not None:
-                    self._family_names.add(binding.name)
+        """Names ever bound to a family, so that other names are skipped without a lookup.  While collecting,
+        every name is looked up: bindings are visited by kind (assignments before ``with … as``), so the
+        ``data`` of ``async with session.post(...) as r: data = await r.json()`` comes before its ``r``, and a
+        shortcut on the partial set would cache that ``data`` as no family (and only for the second such
+        function in the file, the first having been looked up while the set was still empty)."""
+        self._collecting = True
+        try:
+            for bindings in self.index.bindings.values():
+                for binding in bindings:
+                    if binding.value is not None and self.family_of(binding.value) is not None:
+                        self._family_names.add(binding.name)
+        finally:
+            self._collecting = False
 
     def family_of(self, node: cst.CSTNode, _depth: int = 0) -> Optional[cst.CSTNode]:
         """The WeCom answer ``node`` stands for, or None."""
@@ -109,6 +119,8 @@ class ResponseAnalysis:
         return None
 
     def _family_names_ready(self) -> bool:
+        if self._collecting:
+            return False
         return bool(self._family_names) or not (self.calls.calls or self.exception_handlers)
 
     def _decoded(self, node: cst.CSTNode, depth: int) -> Optional[cst.CSTNode]:
