@@ -48,6 +48,28 @@ def send(token, body):
         data = requests.post(URL % token, json=body).json()
     return data
 ''', ["WXK204"]),
+    "while_errcode_name_from_sentinel": ('''
+def send(token, body):
+    errcode = -1
+    while errcode == -1:
+        data = requests.post(URL % token, json=body).json()
+        errcode = data["errcode"]
+        if errcode == -1:
+            time.sleep(1)
+    return data
+''', ["WXK201"]),
+    "while_errcode_name_nonzero_with_guard": ('''
+def send(token, body):
+    errcode, attempt = -1, 0
+    while errcode != 0:
+        if attempt >= 3:
+            raise RuntimeError("busy")
+        attempt += 1
+        data = requests.post(URL % token, json=body).json()
+        errcode = int(data.get("errcode", -1))
+        time.sleep(attempt)
+    return data
+''', ["WXK204"]),
     "range_ten_busy_only": ('''
 def send(token, body):
     for attempt in range(10):

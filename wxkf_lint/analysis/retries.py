@@ -218,19 +218,37 @@ class RetryAnalysis:
         if predicate is not None:
             return predicate
         test, negated = loop.test, False
+        read = self._errcode_read_in_test(loop)
+        if read is not None and isinstance(test, cst.Comparison):
+            return self.tests.predicate(test.with_changes(left=read))
         if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
             test, negated = test.expression, True
         if not isinstance(test, cst.Name):
             return None
-        flags = [
-            assign.value
-            for assign in self.index.nodes(cst.Assign)
-            if self._inside(assign, loop) and any(dotted_name(t.target) == test.value for t in assign.targets)
-        ]
+        flags = self._assigned_in(loop, test.value)
         inner = self.tests.predicate(flags[0]) if len(flags) == 1 else None
         if inner is None or not negated:
             return inner
         return lambda code: None if inner(code) is None else not inner(code)
+
+    def _errcode_read_in_test(self, loop: cst.While) -> Optional[cst.BaseExpression]:
+        """``errcode = -1`` before ``while errcode != 0:`` and ``errcode = data["errcode"]`` in the body: from the
+        second test on, the tested name holds the errcode the body read (that read, else None)."""
+        test = loop.test
+        if not (isinstance(test, cst.Comparison) and isinstance(test.left, cst.Name)):
+            return None
+        reads = self._assigned_in(loop, test.left.value)
+        if len(reads) == 1 and self.context.responses.errcode_of(reads[0]) is not None:
+            return reads[0]
+        return None
+
+    def _assigned_in(self, loop: cst.While, name: str) -> List[cst.BaseExpression]:
+        """The values assigned to ``name`` inside ``loop``."""
+        return [
+            assign.value
+            for assign in self.index.nodes(cst.Assign)
+            if self._inside(assign, loop) and any(dotted_name(t.target) == name for t in assign.targets)
+        ]
 
     def _retrying_iterator(self, loop: cst.For) -> Optional[cst.Call]:
         """tenacity's ``for attempt in Retrying(...)`` / ``async for attempt in AsyncRetrying(...)``."""
@@ -277,7 +295,10 @@ class RetryAnalysis:
         return UNKNOWN_BOUND
 
     def _while_bound(self, loop: cst.While) -> Bound:
-        bound = self._bound_in_test(loop.test)
+        test = loop.test
+        if self._errcode_read_in_test(loop) is not None:
+            return self._counter_bound(loop)  # ``while errcode != 0`` holds an errcode, not an attempt count
+        bound = self._bound_in_test(test)
         return bound if bound is not None else self._counter_bound(loop)
 
     def _bound_in_test(self, test: cst.CSTNode) -> Bound:
