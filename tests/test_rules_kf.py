@@ -308,3 +308,11 @@ def test_errcode_asserted_in_a_test_checks_a_canned_answer(path, expected):
     """As WXK101 does for errmsg: a test's ``assert data["errcode"] == 0`` decides nothing in the program."""
     source = send_with_check('    assert data["errcode"] == 0')
     assert codes(source, extend_select=["WXK402"], path=path) == expected
+
+
+def test_errcode_tested_through_a_walrus():
+    """``(code := data.get("errcode")) != 0`` tests the code as ``data.get("errcode") != 0`` does."""
+    generic = send_with_check('    if (code := data.get("errcode")) != 0:\n        raise RuntimeError(code)')
+    assert codes(generic, extend_select=["WXK402"]) == ["WXK402"]
+    only_busy = send_with_check('    if (code := data["errcode"]) == -1:\n        body = None')
+    assert codes(only_busy) == ["WXK401"]

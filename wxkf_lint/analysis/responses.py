@@ -177,14 +177,15 @@ class ResponseAnalysis:
         self.reads[node] = Read(node, key, base, self.family_of(base))
 
     def read_of(self, node: cst.CSTNode, _depth: int = 0) -> Optional[Read]:
-        """The errcode/errmsg read ``node`` evaluates to: the read itself, ``int(read)``, or a name bound
-        to one (``code = int(resp.get("errcode", -1))``).  ``str(read)`` is a different value: not followed."""
+        """The errcode/errmsg read ``node`` evaluates to: the read itself, ``int(read)``, a walrus of one
+        (``(code := data.get("errcode")) != 0``), or a name bound to one (``code = int(resp.get("errcode",
+        -1))``).  ``str(read)`` is a different value: not followed."""
         if _depth > 8:
             return None
         if node in self.reads:
             return self.reads[node]
-        if isinstance(node, cst.Await):
-            return self.read_of(node.expression, _depth + 1)
+        if isinstance(node, (cst.Await, cst.NamedExpr)):
+            return self.read_of(node.expression if isinstance(node, cst.Await) else node.value, _depth + 1)
         if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "int" and len(node.args) >= 1:
             return self.read_of(node.args[0].value, _depth + 1)
         if isinstance(node, cst.BooleanOperation) and isinstance(node.operator, cst.Or):
