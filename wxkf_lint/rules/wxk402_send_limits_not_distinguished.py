@@ -25,7 +25,7 @@ class SendLimitsNotDistinguished(LintRule):
             checks = context.checks.of(call.node)
             if not checks.tested or context.usage.is_delegated(call.node):
                 continue
-            missing = [code for code in (95001, 95002) if not checks.singles_out(code)]
+            missing = [code for code in (95001, 95002) if not checks.names(code)]
             if missing:
                 self.report(
                     call.node,
