@@ -505,3 +505,27 @@ async def send_{n}(session, body):
     source = one.format(n=1) + one.format(n=2).replace('URL = "https://qyapi.weixin.qq.com/cgi-bin/kf/send_msg"\n', "")
     returns = [number for number, line in enumerate(source.splitlines(), 1) if "return data" in line]
     assert lines_of(source, "WXK103") == returns and len(returns) == 2
+
+
+HTTP_CLIENT_SEND = '''
+import http.client
+import json
+
+def fetch_token(corp, secret):
+    conn = http.client.HTTPSConnection("qyapi.weixin.qq.com")
+    conn.request("POST", "/cgi-bin/gettoken", json.dumps({"corpid": corp, "corpsecret": secret}))
+    answer = json.loads(conn.getresponse().read())
+    if answer["errcode"] != 0:
+        raise RuntimeError(answer["errmsg"])
+    return answer["access_token"]
+
+def post_and_forget(body):
+    conn = http.client.HTTPSConnection("qyapi.weixin.qq.com")
+    conn.request("POST", "/cgi-bin/message/send", json.dumps(body))
+'''
+
+
+def test_http_client_request_returns_nothing_the_answer_comes_from_getresponse():
+    """``HTTPConnection.request`` returns None: leaving its value unused drops nothing when the same connection's
+    ``getresponse()`` is read in that function; a connection never asked for its answer still drops it."""
+    assert lines_of(HTTP_CLIENT_SEND, "WXK103") == [line_of(HTTP_CLIENT_SEND, "/cgi-bin/message/send")]

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Set
 import libcst as cst
 
 from wxkf_lint.analysis.calls import WeComCall
+from wxkf_lint.analysis.syntax import callee_name, dotted_name, receiver
 from wxkf_lint.analysis.usage import DOWNLOAD_ENDPOINT, DOWNLOAD_FIELD
 from wxkf_lint.rules.base import LintRule
 
@@ -44,7 +45,7 @@ class UncheckedResponse(LintRule):
         usage = context.usage
         for family, family_usage in usage.families.items():
             call = context.responses.family_call(family)
-            if call is None or usage.is_checked(family):
+            if call is None or usage.is_checked(family) or self._answered_by_getresponse(call.node):
                 continue
             # a request that sends a body is one whose outcome matters; one without a body may be a guessed POST
             sent = call.method == "POST" and call.body is not None and not call.checked
@@ -82,11 +83,27 @@ class UncheckedResponse(LintRule):
             inner = value.func.value
             value = inner.expression if isinstance(inner, cst.Await) else inner
         call = self.context.calls.calls.get(value) if isinstance(value, cst.Call) else None
-        if call is None or call.checked or call.method != "POST":
+        if call is None or call.checked or call.method != "POST" or self._answered_by_getresponse(value):
             return
         self._dropped.add(value)
         self.report(
             value,
             f"result of {call.endpoint or 'a WeCom POST'} is dropped; WeCom answers failures "
             f"(40014, 95001, 95002 …) with HTTP 200 and an errcode — read the response and test errcode",
+        )
+
+    def _answered_by_getresponse(self, call: cst.Call) -> bool:
+        """http.client: ``conn.request(...)`` returns None and ``conn.getresponse()`` returns the answer, so the
+        statement drops nothing when the same connection is asked for its response in the same function."""
+        owner = receiver(call)
+        if owner is None or not dotted_name(owner):
+            return False
+        index = self.context.index
+        scope = index.function_of(call)
+        return any(
+            callee_name(other) == "getresponse"
+            and (other_owner := receiver(other)) is not None
+            and dotted_name(other_owner) == dotted_name(owner)
+            and index.function_of(other) is scope
+            for other in index.nodes(cst.Call)
         )
