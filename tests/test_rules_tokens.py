@@ -64,6 +64,14 @@ def test_not_wecom_code_is_silent():
     assert codes(f'ACCESS_TOKEN = "{TOKEN}"\nCORP_SECRET = "{SECRET}"\nerrcode = "x"\n') == []
 
 
+def test_a_wechatpy_import_alone_makes_wecom_code():
+    """A callback app that imports only wechatpy's crypto and exceptions (it replies passively and sends nothing)
+    still holds the app's secret: any wechatpy import makes the file WeCom code."""
+    head = "from wechatpy.enterprise.crypto import WeChatCrypto\nfrom wechatpy.exceptions import InvalidSignatureException\n"
+    assert codes(head + f'CORP_SECRET = "{SECRET}"\n') == ["WXK303"]
+    assert codes(f'import json\nCORP_SECRET = "{SECRET}"\n') == []
+
+
 def test_test_files_are_silent():
     assert lint(WECOM + f'CORP_SECRET = "{SECRET}"\n', path="tests/test_client.py") == []
     assert lint(WECOM + f'CORP_SECRET = "{SECRET}"\n', path="conftest.py") == []
@@ -195,3 +203,22 @@ def send(body):
     assert "in SEND is hard-coded" in stale.message
     renewed = source.replace('if data["errcode"] != 0:', 'if data["errcode"] in (40014, 42001):\n        raise RuntimeError("renew")\n    if data["errcode"] != 0:')
     assert codes(renewed) == ["WXK301"]
+
+
+@pytest.mark.parametrize(
+    "url_line",
+    [
+        'url = f"{BASE}/kf/send_msg?access_token={self.token}"',
+        'url = (BASE + "/kf/send_msg?access_token={t}").format(t=self.token)',
+    ],
+)
+def test_init_token_reaching_the_call_through_a_local_url(url_line):
+    """The stale ``self.token`` is written into a local ``url`` first and the call only names ``url``."""
+    local_url = STALE_INIT.replace(
+        'data = requests.post(f"{BASE}/kf/send_msg?access_token={self.token}", json=body).json()',
+        url_line + "\n        data = requests.post(url, json=body).json()",
+    )
+    assert [f.line for f in lint(local_url) if f.code == "WXK302"] == [6]
+    other_attribute = local_url.replace("{self.token}", "{self.other}").replace("t=self.token", "t=self.other")
+    assert "WXK302" not in codes(other_attribute)
+

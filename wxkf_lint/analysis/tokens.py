@@ -230,18 +230,28 @@ class TokenAnalysis:
             if call.kind == "wechatpy":
                 continue
             if dotted:
-                if any(dotted_name(node) == name for node in self._attributes_in(call.node)):
+                if self._mentions_attribute(call.node, name) or self._via_local_url(call, name):
                     return True
             elif wanted in set(names_in(call.node)) or self._via_local_url(call, wanted):
                 return True
         return False
 
+    def _mentions_attribute(self, node: cst.CSTNode, name: str) -> bool:
+        return any(dotted_name(attribute) == name for attribute in self._attributes_in(node))
+
     def _via_local_url(self, call, wanted: str) -> bool:
+        """The call's URL is a local name bound to text that carries the token (``url = f"…{self.token}"``,
+        ``url = "…{T}".format(T=self.token)``): a ``self.`` token counts as an attribute, a plain one as a name."""
         if call.url is None:
             return False
         for used in names_in(call.url):
             binding = self.index.lookup(used, call.node)
-            if binding is not None and binding.value is not None and wanted in set(names_in(binding.value)):
+            if binding is None or binding.value is None:
+                continue
+            if wanted.startswith("self."):
+                if self._mentions_attribute(binding.value, wanted):
+                    return True
+            elif wanted in set(names_in(binding.value)):
                 return True
         return False
 
