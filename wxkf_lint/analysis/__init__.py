@@ -36,7 +36,7 @@ class FileContext:
     @cached_property
     def is_wecom_code(self) -> bool:
         """The file sends WeCom requests, names a WeCom URL or uses wechatpy: token and secret rules apply."""
-        if self.calls.calls or self.wechatpy.modules or self.wechatpy.client_classes:
+        if self.calls.calls or self.wechatpy.imported:
             return True
         strings = self.index.nodes(cst.SimpleString) + self.index.nodes(cst.FormattedStringText)
         return any(is_wecom_url_text(string.value) for string in strings)

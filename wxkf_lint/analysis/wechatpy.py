@@ -31,6 +31,8 @@ class WechatpyUsage:
         self.client_classes: Set[str] = set()
         self.exception_classes: Set[str] = set()
         self.client_holders: Set[str] = set()
+        #: any import from wechatpy, even of its callback crypto alone: the file is WeCom (or WeChat) code
+        self.imported = False
         self._collect_imports()
         if self.modules or self.client_classes or self.exception_classes:
             self._collect_subclasses()
@@ -41,10 +43,14 @@ class WechatpyUsage:
             for alias in node.names:
                 name = dotted_name(alias.name)
                 if name == "wechatpy" or name.startswith("wechatpy."):
+                    self.imported = True
                     self.modules.add(dotted_name(alias.asname.name) if alias.asname else name.split(".")[0])
         for node in self.index.nodes(cst.ImportFrom):
             module = _module_name(node.module)
-            if not (module == "wechatpy" or module.startswith("wechatpy.")) or isinstance(node.names, cst.ImportStar):
+            if not (module == "wechatpy" or module.startswith("wechatpy.")):
+                continue
+            self.imported = True
+            if isinstance(node.names, cst.ImportStar):
                 continue
             for alias in node.names:
                 imported = dotted_name(alias.name)
