@@ -324,3 +324,25 @@ def test_errcode_tested_through_a_walrus():
     assert codes(generic, extend_select=["WXK402"]) == ["WXK402"]
     only_busy = send_with_check('    if (code := data["errcode"]) == -1:\n        body = None')
     assert codes(only_busy) == ["WXK401"]
+
+
+PAGED_PULL = HEAD + '''
+def pull(token, sync_token):
+    cursor, found = "", []
+    while True:
+        data = requests.post(f"{BASE}/kf/sync_msg?access_token={token}", json={"cursor": cursor, "token": sync_token}).json()
+        found.extend(data.get("msg_list", []))
+        if not data.get("has_more"):
+            return found
+        cursor = data.get("next_cursor", "")
+'''
+
+
+def test_paging_test_is_no_errcode_check():
+    """An error answer has no ``has_more`` either: the loop stops as if every message had been read, so testing
+    ``has_more`` (or ``next_cursor``) is paging, not the check WXK103 asks for."""
+    assert [(f.code, f.line) for f in lint(PAGED_PULL)] == [("WXK103", 12)]
+    by_cursor = PAGED_PULL.replace('if not data.get("has_more"):', 'if not data.get("next_cursor"):')
+    assert codes(by_cursor) == ["WXK103"]
+    checked = PAGED_PULL.replace("        found.extend", '        if data["errcode"] != 0:\n            raise RuntimeError(data["errmsg"])\n        found.extend')
+    assert codes(checked) == []

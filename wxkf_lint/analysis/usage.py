@@ -16,6 +16,8 @@ from wxkf_lint.analysis.responses import ERRCODE, ERRMSG, ResponseAnalysis, is_l
 from wxkf_lint.analysis.strings import literal_string
 from wxkf_lint.analysis.syntax import callee_name, names_in
 
+#: kf/sync_msg's paging fields: tested to decide whether to fetch the next page, not whether the call worked
+_PAGING_FIELDS = {"has_more", "next_cursor"}
 _GUARDING_EXCEPTIONS = {"KeyError", "LookupError", "Exception", "BaseException", "TypeError"}
 _DERIVING_ATTRIBUTES = {"json", "read", "text", "content", "body", "data", "decode"}
 _EXCEPTION_SUFFIXES = ("Error", "Exception")
@@ -178,8 +180,10 @@ class UsageAnalysis:
 
     # -- guards ---------------------------------------------------------------------------------------
     def _is_guarded(self, use: cst.CSTNode) -> bool:
-        """A ``.get()`` field tested for presence, or a field read inside ``try/except KeyError``."""
-        is_get = isinstance(use, cst.Call)
+        """A ``.get()`` field tested for presence, or a field read inside ``try/except KeyError``.  Testing a
+        paging field (``if not data.get("has_more"): break``) pages, it does not ask whether the call failed: an
+        error answer lacks ``has_more`` too and ends the loop as if all messages had been read."""
+        is_get = isinstance(use, cst.Call) and not _is_paging_read(use)
         child: cst.CSTNode = use
         for ancestor in self.index.ancestors(use):
             if is_get and self._is_test_of(ancestor, child):
@@ -234,6 +238,10 @@ class UsageAnalysis:
         """The whole answer is returned or passed on: the caller judges it."""
         usage = self.families.get(family)
         return usage is not None and usage.delegated
+
+
+def _is_paging_read(use: cst.CSTNode) -> bool:
+    return isinstance(use, cst.Call) and bool(use.args) and literal_string(use.args[0].value) in _PAGING_FIELDS
 
 
 def _tests_presence(test: cst.BaseExpression, name: str) -> bool:
