@@ -48,7 +48,7 @@ def test_placeholders_are_not_credentials(value):
     "source",
     [
         'import os\nCORP_SECRET = os.environ["WECOM_SECRET"]\nTOKEN = os.getenv("WECOM_TOKEN", "")\n',
-        'import os\nCORP_SECRET = os.environ.get("WECOM_SECRET", "Xk3dP0aQ9vLmN2bR7tYcW5eZ1uJ8sH4gF6iO0pA3qKz")\n',
+        'import os\nCORP_SECRET = os.environ.get("WECOM_SECRET", "your-corp-secret")\nSECRET = os.getenv("S", default="")\n',
         f'SECRET_KEY = "django-insecure-{SECRET}"\n',
         f'TOKEN = "Vx8jkPqa2LmN0bR7"  # callback verification Token\nENCODING_AES_KEY = "{SECRET}"\n',
         f'def pull(token, cursor):\n    return {{"cursor": cursor, "token": "{TOKEN}", "limit": 100}}\n',
@@ -58,6 +58,13 @@ def test_placeholders_are_not_credentials(value):
 )
 def test_not_credentials(source):
     assert codes(WECOM + source) == []
+
+
+@pytest.mark.parametrize("read", ["os.environ.get", "os.getenv"])
+def test_a_real_looking_default_of_an_environment_read_is_a_secret_in_source(read):
+    """The read is configuration; the default beside it is the live secret, committed with the code."""
+    source = f'import os\nCORP_SECRET = {read}("WECOM_SECRET", "{SECRET}")\n'
+    assert codes(WECOM + source) == ["WXK303"]
 
 
 def test_not_wecom_code_is_silent():

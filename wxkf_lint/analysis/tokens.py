@@ -36,7 +36,20 @@ _TOKEN_CODES = {40014, 42001}
 #: the leading parameters of wechatpy's client constructors (``WeChatClient(corp_id, secret, access_token)``)
 _WECHATPY_CLIENT_PARAMETERS = ("corp_id", "secret", "access_token")
 MIN_SECRET_LENGTH = 16
+_ENV_LOOKUPS = {"os.environ.get", "os.getenv", "environ.get", "getenv"}
 MIN_TOKEN_LENGTH = 40  # callback Tokens (3–32 characters) are not access tokens
+
+
+def _environment_default(value: cst.CSTNode) -> Optional[cst.CSTNode]:
+    """The default of ``os.environ.get(NAME, default)`` / ``os.getenv(NAME, default)``: the read itself is
+    configuration, but a real-looking default beside it is a credential written into the source all the same
+    (placeholders and empty defaults are not: :func:`looks_like_credential` decides)."""
+    if not isinstance(value, cst.Call) or dotted_name(value.func) not in _ENV_LOOKUPS:
+        return None
+    for position, arg in enumerate(value.args):
+        if (arg.keyword is None and position == 1 and not arg.star) or (arg.keyword and arg.keyword.value == "default"):
+            return arg.value
+    return None
 
 
 def is_test_file(path: str) -> bool:
@@ -157,7 +170,7 @@ class TokenAnalysis:
             return
         name = dotted_name(target)
         if name:
-            yield name, value
+            yield name, _environment_default(value) or value
 
     def _find_literals(self) -> None:
         seen: Set[cst.CSTNode] = set()
