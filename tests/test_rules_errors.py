@@ -529,3 +529,51 @@ def test_http_client_request_returns_nothing_the_answer_comes_from_getresponse()
     """``HTTPConnection.request`` returns None: leaving its value unused drops nothing when the same connection's
     ``getresponse()`` is read in that function; a connection never asked for its answer still drops it."""
     assert lines_of(HTTP_CLIENT_SEND, "WXK103") == [line_of(HTTP_CLIENT_SEND, "/cgi-bin/message/send")]
+
+
+OTHER_SERVICE_CLIENT = '''
+import httpx
+
+async def lookup(openid):
+    async with httpx.AsyncClient() as client:
+        response = await client.post(url="http://league.example.org/member/info", params={"openid": openid})
+    content = response.json()
+    if content["errcode"] == "0":
+        return content["name"]
+    return None
+'''
+
+OWN_STRING_PROTOCOL = '''
+import requests
+
+NOTIFY = "https://qyapi.weixin.qq.com/cgi-bin/message/send?access_token="
+
+def login_view(request, captcha):
+    answer = captcha.check(request.args["code"])
+    if answer["errcode"] == "7":
+        return {"errcode": "4103", "errmsg": "captcha expired"}
+    return {"errcode": "0", "errmsg": "welcome"}
+
+def notify(token, body):
+    res = requests.post(NOTIFY + token, json=body).json()
+    if res["errcode"] != "0":
+        raise RuntimeError(res["errmsg"])
+'''
+
+
+def test_string_errcode_of_another_service_is_not_reported():
+    """errcode being a number is WeCom's: a file that never calls WeCom nor names a WeCom URL compares
+    some other service's errcode, which may well be "0" (the int fix would break it)."""
+    assert codes(OTHER_SERVICE_CLIENT) == []
+
+
+def test_a_file_that_writes_string_errcodes_compares_its_own_protocol():
+    """A server that answers {"errcode": "4103"} compares its own string codes; a WeCom answer in the same
+    file is still WeCom's, a number."""
+    assert lines_of(OWN_STRING_PROTOCOL, "WXK102") == [line_of(OWN_STRING_PROTOCOL, 'res["errcode"] != "0"')]
+
+
+def test_an_errcode_helper_in_wecom_code_is_still_reported():
+    """Without string errcodes of its own, a helper beside a WeCom call is judged as WeCom's."""
+    source = OWN_STRING_PROTOCOL.replace('"errcode": "4103"', '"errcode": 4103').replace('"errcode": "0"', '"errcode": 0')
+    assert lines_of(source, "WXK102") == [line_of(source, 'answer["errcode"] == "7"'), line_of(source, 'res["errcode"] != "0"')]

@@ -2,15 +2,23 @@
 
 ``resp["errcode"] == "0"`` silently treats every success as a failure (and ``!= "0"`` every failure as a
 success path).  Comparing ``str(resp["errcode"])`` with a string is deliberate and fine.
+
+That errcode is a number is a fact about WeCom's answers, so a read that is not of a WeCom answer is
+reported only where it may well be one: not in a file that makes no WeCom call and names no WeCom URL (a
+client of some other service whose ``errcode`` is ``"0"``), and not in a file that itself writes errcode as
+a string (``{"errcode": "4103", "errmsg": …}``: a server's own protocol, compared by its own code and
+tests).  There the int "fix" would break a test that works.
 """
 
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from typing import List, Optional
 
 import libcst as cst
 
+from wxkf_lint.analysis.responses import ERRCODE, Read
 from wxkf_lint.analysis.strings import literal_string
 from wxkf_lint.rules.base import LintRule
 
@@ -47,7 +55,8 @@ class ErrcodeComparedToStr(LintRule):
             right = target.comparator
             if isinstance(target.operator, _COMPARE):
                 for code_side, other, other_is_right in ((left, right, True), (right, left, False)):
-                    if responses.errcode_of(code_side) is None:
+                    read = responses.errcode_of(code_side)
+                    if read is None or not self._may_be_wecom(read):
                         continue
                     literals = _string_literals(other)
                     if literals is None:
@@ -56,6 +65,36 @@ class ErrcodeComparedToStr(LintRule):
                     self._report(node, position, other, other_is_right, texts)
                     return
             left = right
+
+    def _may_be_wecom(self, read: Read) -> bool:
+        """Whether the errcode read may be WeCom's (a number): always for a WeCom answer; for any other
+        read, only in WeCom code whose own literals never give errcode a string value."""
+        if read.family is not None:
+            return True
+        return self.context.is_wecom_code and not self._writes_string_errcodes
+
+    @cached_property
+    def _writes_string_errcodes(self) -> bool:
+        """The file builds answers whose errcode is a string: ``{"errcode": "0"}``, ``dict(errcode="0")``
+        or ``body["errcode"] = "0"``."""
+        index = self.context.index
+        for element in index.nodes(cst.DictElement):
+            if literal_string(element.key) == ERRCODE and literal_string(element.value) is not None:
+                return True
+        for call in index.nodes(cst.Call):
+            if isinstance(call.func, cst.Name) and call.func.value == "dict":
+                if any(arg.keyword is not None and arg.keyword.value == ERRCODE and literal_string(arg.value) is not None for arg in call.args):
+                    return True
+        for assign in index.nodes(cst.Assign):
+            if literal_string(assign.value) is None:
+                continue
+            for target in assign.targets:
+                subscript = target.target
+                if isinstance(subscript, cst.Subscript) and len(subscript.slice) == 1:
+                    index_slice = subscript.slice[0].slice
+                    if isinstance(index_slice, cst.Index) and literal_string(index_slice.value) == ERRCODE:
+                        return True
+        return False
 
     def _report(self, node: cst.Comparison, position: int, other: cst.BaseExpression, other_is_right: bool, texts: List[str]) -> None:
         shown = ", ".join(texts)
