@@ -680,3 +680,44 @@ def test_retry_site_token_refresh(codes_, attempts, refreshes, exceptions, expec
     site = RetrySite(anchor=cst.Pass(), shape="loop", attempts=attempts, waits=False, codes=frozenset(codes_),
                      exceptions=frozenset(exceptions), refreshes_token=refreshes)
     assert site.token_refresh is expected
+
+
+RERAISED_BY_CLASS = HEAD + '''
+class SendFailed(Exception):
+    pass
+
+def send(token, body):
+    for attempt in range(3):
+        try:
+            data = requests.post(URL % token, json=body).json()
+            if data["errcode"] == 0:
+                return data
+            if data["errcode"] == -1:
+                time.sleep(2 ** attempt)
+                continue
+            raise SendFailed(data["errcode"])
+        except (SendFailed, requests.ConnectionError) as exc:
+            if {test}:
+                raise
+            time.sleep(2 ** attempt)
+'''
+
+
+@pytest.mark.parametrize(
+    ("test", "expected"),
+    [
+        ("isinstance(exc, SendFailed)", []),
+        ("isinstance(exc, (KeyError, SendFailed))", []),
+        ("isinstance(exc, KeyError)", ["WXK204"]),
+    ],
+)
+def test_an_except_body_that_reraises_the_errcode_exception_by_class_retries_only_the_rest(test, expected):
+    """Errcodes raised as SendFailed reach the handler as SendFailed instances: ``if isinstance(exc,
+    SendFailed): raise`` hands every one of them on, and only the network error beside it goes round
+    again (a real retry helper was told it retried on any non-zero errcode)."""
+    assert sorted(codes(RERAISED_BY_CLASS.format(test=test))) == expected
+
+
+def test_a_network_error_kept_round_forever_beside_a_reraised_errcode_is_still_unbounded():
+    source = RERAISED_BY_CLASS.format(test="isinstance(exc, SendFailed)").replace("for attempt in range(3):", "while True:\n        attempt = 0")
+    assert codes(source) == ["WXK201"]

@@ -117,6 +117,8 @@ class RetryAnalysis:
         self.universe = frozenset(self.tests.universe)
         self._sending_names = {f.name.value for f in context.calls.wrappers}
         self._errcode_exceptions = self._find_errcode_exceptions()
+        #: while an except body is followed for the errcodes it caught: its ``as`` name → the classes they were raised as
+        self._carrying: Dict[str, Set[str]] = {}
         self._waiting_names: Optional[Set[str]] = None
         self._renewal_nodes: Optional[List[cst.CSTNode]] = None
         self._aliases: Optional[Dict[str, str]] = None
@@ -502,6 +504,8 @@ class RetryAnalysis:
             if isinstance(test.operator, cst.And):
                 return left_taken & right_taken, left_skipped | right_skipped
             return left_taken | right_taken, left_skipped & right_skipped
+        if self._is_carrier_instance(test):
+            return set(codes), set()
         predicate = self.tests.predicate(test) or self._caught_code_predicate(test)
         if predicate is None:
             return set(codes), set(codes)
@@ -555,10 +559,10 @@ class RetryAnalysis:
             if sends:  # ``except WeComError:`` around a same-file helper that raises it on errcodes
                 for name in names:
                     incoming |= self._errcode_exceptions.get(name, set())
-            handler_paths = self._flow(self._statements(handler.body), incoming | {OTHER}, loop)
+            handler_paths, other_paths = self._flow_handler(handler, node.body, names, incoming, loop)
             again = (handler_paths.fall | handler_paths.cont) & incoming
             paths.cont |= again
-            if sends and (handler_paths.fall or handler_paths.cont):
+            if sends and (other_paths.fall or other_paths.cont):
                 network = {n for n in names if _NETWORK_EXCEPTIONS.search(n)}
                 if network or broad:
                     paths.caught |= (network or {"*"})
@@ -569,6 +573,55 @@ class RetryAnalysis:
             paths.raised |= inner.raised
             out = inner.fall
         return out
+
+    def _flow_handler(
+        self, handler: cst.ExceptHandler, body: cst.CSTNode, names: Set[str], incoming: Set[int], loop: cst.CSTNode
+    ) -> Tuple[_Paths, _Paths]:
+        """The paths out of an except body of the errcodes it caught, and of every exception it caught (OTHER
+        standing for the ones that carry no errcode).  The errcodes arrive as the classes the try body raised
+        them as, so ``if isinstance(exc, WeComError): raise`` re-raises every one of them, while a network
+        error caught beside it goes on; without such a test one flow serves both."""
+        as_name = handler.name.name.value if handler.name is not None and isinstance(handler.name.name, cst.Name) else None
+        carriers = (self._raised_classes(body) | set(self._errcode_exceptions)) & names
+        statements = self._statements(handler.body)
+        if as_name is None or not carriers or not incoming:
+            both = self._flow(statements, incoming | {OTHER}, loop)
+            return both, both
+        saved = self._carrying.get(as_name)
+        self._carrying[as_name] = carriers
+        try:
+            paths = self._flow(statements, set(incoming), loop)
+        finally:
+            if saved is None:
+                del self._carrying[as_name]
+            else:
+                self._carrying[as_name] = saved
+        other = self._flow(statements, {OTHER}, loop)
+        return paths, other
+
+    def _raised_classes(self, block: cst.CSTNode) -> Set[str]:
+        """The classes ``raise`` statements inside ``block`` raise (``raise WeComError(…)`` → WeComError)."""
+        found: Set[str] = set()
+        for raise_node in self.index.nodes(cst.Raise):
+            if raise_node.exc is not None and self._inside(raise_node, block):
+                exc = raise_node.exc.func if isinstance(raise_node.exc, cst.Call) else raise_node.exc
+                name = dotted_name(exc)
+                if name:
+                    found.add(name.rsplit(".", 1)[-1])
+        return found
+
+    def _is_carrier_instance(self, test: cst.CSTNode) -> bool:
+        """``isinstance(exc, C)`` where ``exc`` holds a caught errcode exception raised as ``C``."""
+        if not (isinstance(test, cst.Call) and isinstance(test.func, cst.Name) and test.func.value == "isinstance"):
+            return False
+        if len(test.args) != 2 or not isinstance(test.args[0].value, cst.Name):
+            return False
+        carriers = self._carrying.get(test.args[0].value.value)
+        if not carriers:
+            return False
+        kinds = test.args[1].value
+        classes = [element.value for element in kinds.elements] if isinstance(kinds, cst.Tuple) else [kinds]
+        return any((dotted_name(kind) or "").rsplit(".", 1)[-1] in carriers for kind in classes)
 
     def _raises_named(self, block: cst.CSTNode, names: Set[str]) -> bool:
         for raise_node in self.index.nodes(cst.Raise):
