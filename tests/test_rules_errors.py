@@ -577,3 +577,27 @@ def test_an_errcode_helper_in_wecom_code_is_still_reported():
     """Without string errcodes of its own, a helper beside a WeCom call is judged as WeCom's."""
     source = OWN_STRING_PROTOCOL.replace('"errcode": "4103"', '"errcode": 4103').replace('"errcode": "0"', '"errcode": 0')
     assert lines_of(source, "WXK102") == [line_of(source, 'answer["errcode"] == "7"'), line_of(source, 'res["errcode"] != "0"')]
+
+
+SMS_SENDER = '''
+def notify(sender, phones, template):
+    sent = 0
+    for phone in phones:
+        result = sender.send_with_param(86, phone, template)
+        if result["errmsg"] == "OK":
+            sent += 1
+    return sent
+'''
+
+
+def test_errmsg_of_an_answer_without_errcode_is_not_reported():
+    """WXK101 tells to test errcode instead: an SMS answer ({"result": 0, "errmsg": "OK"}) in a file with no
+    WeCom call or URL and no errcode read has none to test."""
+    assert codes(SMS_SENDER) == []
+
+
+def test_errmsg_beside_an_errcode_read_or_in_wecom_code_is_still_reported():
+    beside = SMS_SENDER.replace('if result["errmsg"] == "OK":', 'if result["errmsg"] == "OK" or result.get("errcode") == 0:')
+    in_wecom_code = 'URL = "https://qyapi.weixin.qq.com/cgi-bin/message/send"\n' + SMS_SENDER
+    assert codes(beside) == ["WXK101"]
+    assert codes(in_wecom_code) == ["WXK101"]

@@ -3,6 +3,10 @@
 WeCom documents ``errcode`` as the only stable signal and may reword ``errmsg`` at any time, so a test on
 its text silently stops matching.  Reading errmsg to log it, to format it into an exception, to return or
 store it is right; comparing, searching or looking it up to choose a path is not.
+
+The advice (and the fix) is to test errcode instead, so an errmsg that is not of a WeCom answer is
+reported in a file that makes no WeCom call and names no WeCom URL only where that file reads an errcode
+too: Tencent Cloud SMS answers ``{"result": 0, "errmsg": "OK"}``, with no errcode to test.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from typing import Optional
 
 import libcst as cst
 
+from wxkf_lint.analysis.responses import ERRCODE, Read
 from wxkf_lint.analysis.strings import literal_string
 from wxkf_lint.analysis.syntax import callee_name, dotted_name
 from wxkf_lint.analysis.tokens import is_test_file
@@ -79,6 +84,19 @@ class ErrmsgBranch(LintRule):
             return False
         return any(isinstance(ancestor, cst.Assert) for ancestor in self.context.index.ancestors(node))
 
+    def _errmsg_of(self, node: cst.CSTNode) -> Optional[Read]:
+        read = self.context.responses.errmsg_of(node)
+        if read is None or read.family is not None or self._errcode_is_there:
+            return read
+        return None
+
+    @cached_property
+    def _errcode_is_there(self) -> bool:
+        """WeCom code, or a file that reads errcode: the answers its errmsg comes from carry an errcode."""
+        if self.context.is_wecom_code:
+            return True
+        return any(read.key == ERRCODE for read in self.context.responses.reads.values())
+
     @cached_property
     def _is_test_file(self) -> bool:
         return is_test_file(self.context.path)
@@ -86,13 +104,12 @@ class ErrmsgBranch(LintRule):
     def visit_Comparison(self, node: cst.Comparison) -> None:
         if self._in_test_assertion(node):
             return
-        responses = self.context.responses
         left = node.left
         for target in node.comparisons:
             right = target.comparator
             if isinstance(target.operator, _COMPARE):
                 for errmsg_side, other in ((left, right), (right, left)):
-                    if responses.errmsg_of(errmsg_side) is None:
+                    if self._errmsg_of(errmsg_side) is None:
                         continue
                     texts = _strings_of(other)
                     is_lookup = isinstance(target.operator, (cst.In, cst.NotIn)) and errmsg_side is left
@@ -150,24 +167,23 @@ class ErrmsgBranch(LintRule):
     def visit_Call(self, node: cst.Call) -> None:
         if self._in_test_assertion(node):
             return
-        responses = self.context.responses
         func = node.func
         name = callee_name(node)
-        if isinstance(func, cst.Attribute) and name in _STRING_TESTS and responses.errmsg_of(func.value) is not None:
+        if isinstance(func, cst.Attribute) and name in _STRING_TESTS and self._errmsg_of(func.value) is not None:
             if in_branch_test(self.context.index, node):
                 self.report(node, _message(literal_string(node.args[0].value) if node.args else None))
-        elif dotted_name(func) in _REGEX_TESTS and len(node.args) >= 2 and responses.errmsg_of(node.args[1].value) is not None:
+        elif dotted_name(func) in _REGEX_TESTS and len(node.args) >= 2 and self._errmsg_of(node.args[1].value) is not None:
             self.report(node, _message(None))
-        elif isinstance(func, cst.Attribute) and name == "get" and node.args and responses.errmsg_of(node.args[0].value) is not None:
+        elif isinstance(func, cst.Attribute) and name == "get" and node.args and self._errmsg_of(node.args[0].value) is not None:
             self.report(node, _message(None))
 
     def visit_Subscript(self, node: cst.Subscript) -> None:
         if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
-            if self.context.responses.errmsg_of(node.slice[0].slice.value) is not None:
+            if self._errmsg_of(node.slice[0].slice.value) is not None:
                 self.report(node, _message(None))
 
     def visit_Match(self, node: cst.Match) -> None:
-        if self.context.responses.errmsg_of(node.subject) is None:
+        if self._errmsg_of(node.subject) is None:
             return
         for case in node.cases:
             if isinstance(case.pattern, cst.MatchValue) and literal_string(case.pattern.value) is not None:
