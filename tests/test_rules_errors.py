@@ -601,3 +601,32 @@ def test_errmsg_beside_an_errcode_read_or_in_wecom_code_is_still_reported():
     in_wecom_code = 'URL = "https://qyapi.weixin.qq.com/cgi-bin/message/send"\n' + SMS_SENDER
     assert codes(beside) == ["WXK101"]
     assert codes(in_wecom_code) == ["WXK101"]
+
+
+def test_unchecked_response_message_cites_codes_of_its_endpoint():
+    """Only kf endpoints answer 95xxx; gettoken fails on its secret, not on a token."""
+    token = lint('''
+import requests
+
+def token(corp_id, secret):
+    data = requests.get("https://qyapi.weixin.qq.com/cgi-bin/gettoken", params={"corpid": corp_id, "corpsecret": secret}).json()
+    return data["access_token"]
+''')
+    assert [f.code for f in token] == ["WXK103"]
+    assert "40001" in token[0].message and "95" not in token[0].message
+    send = lint('''
+import requests
+
+def send(token, body):
+    requests.post(f"https://qyapi.weixin.qq.com/cgi-bin/kf/send_msg?access_token={token}", json=body)
+''')
+    assert [f.code for f in send] == ["WXK103"]
+    assert "95001, 95002" in send[0].message
+    plain = lint('''
+import requests
+
+def send(token, body):
+    requests.post(f"https://qyapi.weixin.qq.com/cgi-bin/message/send?access_token={token}", json=body)
+''')
+    assert [f.code for f in plain] == ["WXK103"]
+    assert "40014" in plain[0].message and "95" not in plain[0].message

@@ -5,7 +5,7 @@ Rules import these tables instead of spelling codes themselves, so a message alw
 
 from __future__ import annotations
 
-from typing import Dict, FrozenSet, Tuple
+from typing import Dict, FrozenSet, Optional, Tuple
 
 #: What each return code means, in the words rule messages use.
 CODE_MEANINGS: Dict[int, str] = {
@@ -89,3 +89,14 @@ def kf_codes_text(endpoint: str) -> str:
     """``95000, 95001, …`` — the 95xxx codes an endpoint can return, for rule messages."""
     codes = [code for code in KF_ENDPOINT_CODES.get(endpoint, ()) if 95000 <= code < 96000]
     return ", ".join(str(code) for code in codes)
+
+
+def failure_codes_text(endpoint: Optional[str]) -> str:
+    """A few codes an endpoint answers failures with, for messages that say "WeCom answers failures (…) with
+    HTTP 200": the token codes everywhere but gettoken (which fails on its secret), then the endpoint's own
+    kf codes, so that no message cites a 95xxx code to code that never calls a kf endpoint."""
+    if endpoint == "gettoken":
+        return "40001 invalid secret"
+    kf = [code for code in KF_ENDPOINT_CODES.get(endpoint or "", ()) if 95000 <= code < 96000]
+    own = [str(code) for code in sorted(kf, key=lambda code: (code not in (95001, 95002), code))][:2]
+    return ", ".join(["40014", "42001"] + own + (["…"] if own else []))

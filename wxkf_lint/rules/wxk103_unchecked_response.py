@@ -16,6 +16,7 @@ import libcst as cst
 from wxkf_lint.analysis.calls import WeComCall
 from wxkf_lint.analysis.syntax import callee_name, dotted_name, receiver
 from wxkf_lint.analysis.usage import DOWNLOAD_ENDPOINT, DOWNLOAD_FIELD
+from wxkf_lint.kf_tables import failure_codes_text
 from wxkf_lint.rules.base import LintRule
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ class UncheckedResponse(LintRule):
                 self.report(
                     call.node,
                     f"result of {call.endpoint or 'a WeCom POST'} is only logged or never read; WeCom answers failures "
-                    f"(40014, 95001, 95002 …) with HTTP 200 and an errcode — test errcode",
+                    f"({failure_codes_text(call.endpoint)}) with HTTP 200 and an errcode — test errcode",
                 )
                 continue
             uses = family_usage.unguarded_field_uses()
@@ -72,7 +73,7 @@ class UncheckedResponse(LintRule):
             self.report(
                 first,
                 f"{_what(call)} read ({shown}) without checking errcode; WeCom reports errors "
-                f"(40014, 42001, 95xxx) as HTTP 200 — test errcode == 0 first",
+                f"({failure_codes_text(call.endpoint)}) as HTTP 200 — test errcode == 0 first",
             )
 
     def visit_Expr(self, node: cst.Expr) -> None:
@@ -89,7 +90,7 @@ class UncheckedResponse(LintRule):
         self.report(
             value,
             f"result of {call.endpoint or 'a WeCom POST'} is dropped; WeCom answers failures "
-            f"(40014, 95001, 95002 …) with HTTP 200 and an errcode — read the response and test errcode",
+            f"({failure_codes_text(call.endpoint)}) with HTTP 200 and an errcode — read the response and test errcode",
         )
 
     def _answered_by_getresponse(self, call: cst.Call) -> bool:
