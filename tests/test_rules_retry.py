@@ -721,3 +721,23 @@ def test_an_except_body_that_reraises_the_errcode_exception_by_class_retries_onl
 def test_a_network_error_kept_round_forever_beside_a_reraised_errcode_is_still_unbounded():
     source = RERAISED_BY_CLASS.format(test="isinstance(exc, SendFailed)").replace("for attempt in range(3):", "while True:\n        attempt = 0")
     assert codes(source) == ["WXK201"]
+
+
+def test_unbounded_token_refresh_recursion_is_told_to_retry_once():
+    """A dead token is refreshed and the request repeated once; -1's advice (a few retries) does not apply."""
+    findings = lint('''
+import requests
+
+class Client:
+    def refresh(self):
+        self.token = requests.get("https://qyapi.weixin.qq.com/cgi-bin/gettoken").json()["access_token"]
+
+    def send(self, body):
+        data = requests.post(f"https://qyapi.weixin.qq.com/cgi-bin/kf/send_msg?access_token={self.token}", json=body).json()
+        if data["errcode"] in (40014, 42001):
+            self.refresh()
+            return self.send(body)
+        return data
+''', select=["WXK201"])
+    assert [f.code for f in findings] == ["WXK201"]
+    assert "one token refresh and one retry" in findings[0].message
