@@ -1,0 +1,50 @@
+"""Every place a file re-sends a WeCom request because of a failure, with its bound, wait and trigger.
+
+Shapes: loops (``while True``, ``while <errcode test>``, ``while attempt < n``, ``for _ in range(n)``,
+``itertools.count()``), recursion (a function that calls itself after a failed WeCom call), decorators
+(tenacity ``@retry``, backoff ``@backoff.on_exception``/``on_predicate``) and transport retries (urllib3
+``Retry(total=n)``).  A loop is a retry only when a *failure* brings it round again while success leaves it:
+the codes that reach the next iteration are worked out by following the loop body's branches
+(:mod:`.flow`), so paging on ``has_more``, polling daemons and loops over recipients are not retries.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Dict, List, Optional, Set
+
+import libcst as cst
+
+from wxkf_lint.analysis.codesets import CodeTests
+from wxkf_lint.analysis.retries.loops import LoopSites
+from wxkf_lint.analysis.retries.recursion import RecursionSites
+from wxkf_lint.analysis.retries.site import UNKNOWN_BOUND, Bound, RetrySite
+from wxkf_lint.analysis.retries.transport import transport_sites
+
+if TYPE_CHECKING:
+    from wxkf_lint.analysis import FileContext
+
+__all__ = ["UNKNOWN_BOUND", "Bound", "RetryAnalysis", "RetrySite"]
+
+
+class RetryAnalysis(LoopSites, RecursionSites):
+    """Every retry site of one file, in :attr:`sites`."""
+
+    def __init__(self, context: "FileContext") -> None:
+        self.context = context
+        self.index = context.index
+        self.sites: List[RetrySite] = []
+        if not context.calls.calls and not context.calls.wrappers:
+            return
+        self.tests = CodeTests(self.index, context.responses)
+        self.universe = frozenset(self.tests.universe)
+        self._sending_names = {f.name.value for f in context.calls.wrappers}
+        self._errcode_exceptions = self._find_errcode_exceptions()
+        #: while an except body is followed for the errcodes it caught: its ``as`` name → the classes they were raised as
+        self._carrying: Dict[str, Set[str]] = {}
+        self._waiting_names: Optional[Set[str]] = None
+        self._renewal_nodes: Optional[List[cst.CSTNode]] = None
+        self._aliases: Optional[Dict[str, str]] = None
+        self._find_loops()
+        self._find_recursion()
+        self._find_decorators()
+        self.sites.extend(transport_sites(context))

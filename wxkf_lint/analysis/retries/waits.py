@@ -1,0 +1,90 @@
+"""Whether a retry pauses between attempts and whether it renews the access token before the next one."""
+
+from __future__ import annotations
+
+import re
+from typing import List, Set
+
+import libcst as cst
+
+from wxkf_lint.analysis.retries.scope import RetryScope, inside
+from wxkf_lint.analysis.syntax import callee_name, dotted_name, names_in
+
+
+_WAIT_CALL = re.compile(r"sleep|^_*wait$|backoff|delay", re.I)
+_REFRESH = re.compile(r"token|refresh|renew", re.I)
+_INVALIDATE = re.compile(r"delete|pop|clear|invalidate|expire|reset|remove", re.I)
+#: A keyword that asks a token store for a new token: ``self._tokens.get(force=attempt > 0)``.
+_FORCE_ARG = re.compile(r"force|refresh|renew|fresh|reload", re.I)
+
+
+class WaitsAndRefreshes(RetryScope):
+    """Pauses (``time.sleep``, a same-file pausing helper) and token renewals inside a retry."""
+
+    def _waits_in(self, container: cst.CSTNode) -> bool:
+        """A pause in ``container``: a sleep/wait call, or a call of a same-file function that pauses
+        (``_pause(attempt)`` wrapping ``time.sleep``)."""
+        if self._waiting_names is None:
+            self._waiting_names = self._find_waiting_functions()
+        for call in self.index.nodes(cst.Call):
+            name = callee_name(call)
+            if (_WAIT_CALL.search(name) or name in self._waiting_names) and inside(self.index, call, container):
+                return True
+        return False
+
+    def _find_waiting_functions(self) -> Set[str]:
+        waiting: Set[str] = set()
+        changed = True
+        while changed:
+            changed = False
+            for call in self.index.nodes(cst.Call):
+                name = callee_name(call)
+                if not (_WAIT_CALL.search(name) or name in waiting):
+                    continue
+                function = self.index.function_of(call)
+                if isinstance(function, cst.FunctionDef) and function.name.value not in waiting:
+                    waiting.add(function.name.value)
+                    changed = True
+        return waiting
+
+    def _refreshes_in(self, container: cst.CSTNode) -> bool:
+        """A token refresh: ``refresh_token()``, ``self._cache.delete(self._token_key)``, ``self.token = None``,
+        ``self._tokens.get(force=attempt > 0)``, or a call of a same-file function that does one of those."""
+        if self._renewal_nodes is None:
+            self._renewal_nodes = self._renewals(self._find_refreshing_functions())
+        return any(inside(self.index, node, container) for node in self._renewal_nodes)
+
+    def _renewals(self, refreshing: Set[str]) -> List[cst.CSTNode]:
+        """The calls and assignments of the file that renew a token (calls of ``refreshing`` functions too)."""
+        found: List[cst.CSTNode] = []
+        for call in self.index.nodes(cst.Call):
+            if call in self.context.calls.calls:
+                continue
+            name = callee_name(call)
+            if (
+                _REFRESH.search(name)
+                or name in refreshing
+                or (_INVALIDATE.search(name) and any(_REFRESH.search(n) for n in names_in(call)))
+                or (_REFRESH.search(dotted_name(call.func)) and any(a.keyword is not None and _FORCE_ARG.search(a.keyword.value) for a in call.args))
+            ):
+                found.append(call)
+        for assign in self.index.nodes(cst.Assign):
+            if any(_REFRESH.search(dotted_name(t.target) or "") for t in assign.targets):
+                found.append(assign)
+        return found
+
+    def _find_refreshing_functions(self) -> Set[str]:
+        """Same-file functions that renew the token and send no request but ``gettoken`` (``def _reauth(self):
+        self._token = None``): calling one in a retry is the refresh.  A sending wrapper is not one, or every
+        loop around ``self._post(...)`` would count as refreshing."""
+        senders = {self.index.function_of(c.node) for c in self.context.calls.calls.values() if c.endpoint != "gettoken"}
+        refreshing: Set[str] = set()
+        changed = True
+        while changed:
+            changed = False
+            for node in self._renewals(refreshing):
+                function = self.index.function_of(node)
+                if isinstance(function, cst.FunctionDef) and function not in senders and function.name.value not in refreshing:
+                    refreshing.add(function.name.value)
+                    changed = True
+        return refreshing
