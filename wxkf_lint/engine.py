@@ -138,6 +138,7 @@ def _to_finding(report: Report, module: cst.Module, index: SyntaxIndex, position
             span.end.column + 1,
             _fix_content(module, index, report),
             report.fix_description,
+            report.unsafe,
         )
     return Finding(
         path=path,

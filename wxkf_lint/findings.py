@@ -22,6 +22,8 @@ class Fix:
     end_column: int
     content: str
     description: str
+    #: the fix changes what the program does (ruff's "unsafe"); ``--fix`` applies only safe fixes
+    unsafe: bool = False
 
 
 @dataclass(frozen=True)

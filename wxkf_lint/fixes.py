@@ -102,10 +102,11 @@ def _offset(starts: List[int], line: int, column: int) -> int:
 def select_fixes(findings: Sequence[Finding]) -> List[Finding]:
     """The findings whose fixes can be applied together: in source order, each one overlapping none before it.
 
-    Two insertions at the same point count as overlapping too, since their order would be a guess.
+    Two insertions at the same point count as overlapping too, since their order would be a guess.  Unsafe
+    fixes (they change what the program sends) are never applied by ``--fix``.
     """
     chosen: List[Finding] = []
-    for finding in sorted((f for f in findings if f.fix is not None), key=_fix_range):
+    for finding in sorted((f for f in findings if f.fix is not None and not f.fix.unsafe), key=_fix_range):
         start, _ = _fix_range(finding)
         if chosen:
             last_start, last_end = _fix_range(chosen[-1])

@@ -69,6 +69,34 @@ class FileContext:
         return BodyAnalysis(self)
 
     @cached_property
+    def downloads(self):  # -> wxkf_lint.analysis.downloads.DownloadAnalysis
+        """Media downloads whose bytes are written or returned without a content check."""
+        from wxkf_lint.analysis.downloads import DownloadAnalysis
+
+        return DownloadAnalysis(self)
+
+    @cached_property
+    def token_fetches(self):  # -> wxkf_lint.analysis.token_fetches.TokenFetches
+        """gettoken calls that run on every call of a function that sends a WeCom request (no cache between)."""
+        from wxkf_lint.analysis.token_fetches import TokenFetches
+
+        return TokenFetches(self)
+
+    @cached_property
+    def resends(self):  # -> wxkf_lint.analysis.resends.Resends
+        """Sends re-sent after a read timeout with no way for WeCom to recognise the duplicate."""
+        from wxkf_lint.analysis.resends import Resends
+
+        return Resends(self)
+
+    @cached_property
+    def refresh_resends(self):  # -> wxkf_lint.analysis.refresh_resends.RefreshResends
+        """Requests repeated after a token refresh with what was built from the old token."""
+        from wxkf_lint.analysis.refresh_resends import RefreshResends
+
+        return RefreshResends(self)
+
+    @cached_property
     def checks(self):  # -> wxkf_lint.analysis.checks.ErrcodeChecks
         """Which codes each response's errcode tests single out."""
         from wxkf_lint.analysis.checks import ErrcodeChecks

@@ -29,6 +29,8 @@ class Report:
     replacement: Optional[cst.CSTNode] = None
     replaced: Optional[cst.CSTNode] = None
     fix_description: str = ""
+    #: the fix changes what the program does (ruff's "unsafe"): ``--fix`` does not apply it
+    unsafe: bool = False
 
 
 class LintRule(cst.BatchableCSTVisitor):
@@ -56,10 +58,12 @@ class LintRule(cst.BatchableCSTVisitor):
         replacement: Optional[cst.CSTNode] = None,
         replaced: Optional[cst.CSTNode] = None,
         fix_description: str = "",
+        unsafe: bool = False,
     ) -> None:
-        """Record a finding at ``node``; ``replacement`` swaps ``replaced`` (default: ``node``) as a safe fix."""
+        """Record a finding at ``node``; ``replacement`` swaps ``replaced`` (default: ``node``) as a fix, a safe
+        one unless ``unsafe`` (a fix that changes what is sent)."""
         if replacement is not None and replaced is None:
             replaced = node
         self.reports.append(
-            Report(node, self.code, self.name, f"{self.code} {message}", replacement, replaced, fix_description)
+            Report(node, self.code, self.name, f"{self.code} {message}", replacement, replaced, fix_description, unsafe)
         )

@@ -1,0 +1,182 @@
+"""Media downloads (``media/get``, ``media/get/jssdk``): whether their bytes are used before their content is checked.
+
+WeCom answers a failed download (40007 expired media_id, 40014, 42001) with HTTP 200 and an errcode JSON body,
+so the HTTP status says nothing; only the ``Content-Type`` (JSON means an error) or a parse of the body does.
+A download counts as checked when the function that makes it reads a ``Content-Type`` (``resp.headers[...]``
+with that key, aiohttp's ``resp.content_type``, any name or key spelled ``content_type``), parses the body
+(``resp.json()``, ``json.loads(content)``), reads an ``errcode`` key, or looks into the bytes
+(``b"errcode" in content``, ``content.startswith(b"{")``).  It is *unknown* — never reported — when the
+response or its bytes are handed to code the analysis does not read (``save(resp)``, ``process(content)``),
+or when the request goes through an object whose class is not a known HTTP library's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, List, Optional, Set
+
+import libcst as cst
+
+from wxkf_lint.analysis.calls import WeComCall
+from wxkf_lint.analysis.strings import literal_string
+from wxkf_lint.analysis.syntax import callee_name, dotted_name, receiver
+
+if TYPE_CHECKING:
+    from wxkf_lint.analysis import FileContext
+
+DOWNLOAD_ENDPOINTS = ("media/get", "media/get/jssdk")
+_LIBRARIES = ("requests", "httpx", "aiohttp", "urllib", "urllib3")
+_SESSION_FACTORIES = {
+    "requests.Session", "requests.session", "Session", "httpx.Client", "httpx.AsyncClient", "Client", "AsyncClient",
+    "aiohttp.ClientSession", "ClientSession", "urllib3.PoolManager", "PoolManager",
+}
+_MODULE_FUNCTIONS = {"urlopen", "urllib.request.urlopen", "request.urlopen"}
+#: Attributes and methods of a response that hold or yield its body.
+_BODY_PARTS = {"content", "raw", "body", "data", "text", "read", "aread", "iter_content", "iter_bytes", "iter_raw",
+               "aiter_bytes", "aiter_raw", "iter_chunked", "iter_any", "stream"}
+#: Reading these of the response is a check of what came back.
+_CHECKING_PARTS = {"json", "content_type", "mimetype", "getheader", "info"}
+_CHECKING_METHODS = {"startswith", "endswith", "find", "decode_json"}
+_WRITERS = {"write", "write_bytes", "writelines", "copyfileobj", "save", "writestr"}
+_JSON_PARSERS = {"json.loads", "loads", "ujson.loads", "orjson.loads", "simplejson.loads"}
+
+
+@dataclass(frozen=True)
+class Download:
+    """A ``media/get`` request whose bytes are written or returned with no content check in its function."""
+
+    call: WeComCall
+    #: where the bytes are written or returned (the first such place)
+    use: cst.CSTNode
+
+
+class DownloadAnalysis:
+    """Finds media downloads whose bytes reach a file or the caller unchecked (proven, not guessed)."""
+
+    def __init__(self, context: "FileContext") -> None:
+        self.context = context
+        self.index = context.index
+        self.unchecked: List[Download] = []
+        for call in context.calls.calls.values():
+            if call.kind == "http" and call.endpoint in DOWNLOAD_ENDPOINTS and self._known_library(call.node):
+                found = self._judge(call)
+                if found is not None:
+                    self.unchecked.append(found)
+
+    # -- which library sends it -----------------------------------------------------------------------
+    def _known_library(self, call: cst.Call) -> bool:
+        """``requests.get``, ``urlopen``, or a method of a session a known library made (``s = requests.Session()``,
+        ``async with aiohttp.ClientSession() as s``, ``self.session = httpx.Client()``)."""
+        name = dotted_name(call.func)
+        if name.split(".", 1)[0] in _LIBRARIES or name in _MODULE_FUNCTIONS:
+            return True
+        owner = receiver(call)
+        if isinstance(owner, cst.Name):
+            binding = self.index.lookup(owner.value, call)
+        elif isinstance(owner, cst.Attribute) and dotted_name(owner.value) == "self":
+            binding = self.index.lookup_self_attribute(owner.attr.value, call)
+        else:
+            return False
+        value = binding.value if binding is not None else None
+        return isinstance(value, cst.Call) and dotted_name(value.func) in _SESSION_FACTORIES
+
+    # -- the response and its bytes -------------------------------------------------------------------
+    def _is_response(self, node: cst.CSTNode, call: cst.Call) -> bool:
+        if isinstance(node, cst.Await):
+            node = node.expression
+        if node is call:
+            return True
+        if isinstance(node, cst.Name):
+            binding = self.index.lookup(node.value, node)
+            return binding is not None and binding.node is not node and binding.value is not None and self._is_response(binding.value, call)
+        return False
+
+    def _is_bytes(self, node: cst.CSTNode, call: cst.Call) -> bool:
+        """``resp.content``, ``await resp.read()``, ``resp.iter_content(…)``, ``resp.content.iter_chunked(…)``,
+        or a name bound to one of those (also a ``for chunk in …`` target)."""
+        if isinstance(node, cst.Await):
+            node = node.expression
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+            node = node.func
+        if isinstance(node, cst.Attribute) and node.attr.value in _BODY_PARTS:
+            base = node.value
+            return self._is_response(base, call) or self._is_bytes(base, call)
+        if isinstance(node, cst.Name):
+            binding = self.index.lookup(node.value, node)
+            if binding is None or binding.node is node:
+                return False
+            if isinstance(binding.node, cst.For):
+                return self._is_bytes(binding.node.iter, call)
+            return binding.value is not None and self._is_bytes(binding.value, call)
+        return False
+
+    def _holds(self, node: cst.CSTNode, call: cst.Call) -> bool:
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            if isinstance(current, cst.BaseExpression) and self._is_bytes(current, call):
+                return True
+            stack.extend(current.children)
+        return False
+
+    # -- judging one download -------------------------------------------------------------------------
+    def _judge(self, call: WeComCall) -> Optional[Download]:
+        function = self.index.function_of(call.node)
+        in_function = [n for n in self.index.nodes(cst.Call) if self.index.function_of(n) is function]
+        if self._checks_content(function, call.node):
+            return None
+        use: Optional[cst.CSTNode] = None
+        for node in in_function:
+            if node is call.node or not node.args:
+                continue
+            name = callee_name(node)
+            handed = [arg.value for arg in node.args if self._is_response(arg.value, call.node) or self._holds(arg.value, call.node)]
+            if not handed:
+                continue
+            if name in _WRITERS:
+                use = use or node
+            elif not self._only_looks(node):
+                return None  # bytes or response handed to code not read here: unknown
+        for kind in (cst.Return, cst.Yield):
+            for node in self.index.nodes(kind):
+                if node.value is None or self.index.function_of(node) is not function:
+                    continue
+                if self._is_response(node.value, call.node):
+                    return None  # the whole response goes to the caller, who may check it
+                if self._holds(node.value, call.node):
+                    use = use or node
+        return Download(call, use) if use is not None else None
+
+    def _only_looks(self, node: cst.Call) -> bool:
+        """``len(content)``, ``print(...)``, ``logger.info(...)``, ``open(...)``: the bytes go nowhere else."""
+        name = callee_name(node)
+        return name in {"len", "print", "bool", "open", "debug", "info", "warning", "error", "exception", "log"}
+
+    def _checks_content(self, function: cst.CSTNode, call: cst.Call) -> bool:
+        index = self.index
+        for string in index.nodes(cst.SimpleString):
+            if index.function_of(string) is not function:
+                continue
+            text = (literal_string(string) or "").lower()
+            if text in ("errcode", "content-type", "content_type") or "json" in text:
+                return True
+        for name in index.nodes(cst.Name):
+            if name.value.lower() in ("content_type", "mimetype", "errcode") and index.function_of(name) is function:
+                return True
+        for node in index.nodes(cst.Call):
+            if index.function_of(node) is not function:
+                continue
+            if dotted_name(node.func) in _JSON_PARSERS:
+                return True
+            if isinstance(node.func, cst.Attribute) and node.func.attr.value in _CHECKING_METHODS and self._holds(node.func.value, call):
+                return True
+        for attribute in index.nodes(cst.Attribute):
+            if attribute.attr.value in _CHECKING_PARTS and index.function_of(attribute) is function and self._is_response(attribute.value, call):
+                return True
+        for comparison in index.nodes(cst.Comparison):
+            if index.function_of(comparison) is function and any(
+                isinstance(target.operator, (cst.In, cst.NotIn)) and self._holds(target.comparator, call)
+                for target in comparison.comparisons
+            ):
+                return True
+        return False

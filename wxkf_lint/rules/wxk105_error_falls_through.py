@@ -1,0 +1,33 @@
+"""WXK105 error-falls-through: a non-kf WeCom answer tested only for a few specific non-zero codes.
+
+``if data["errcode"] in (40014, 42001): refresh()`` and nothing else treats every other error — 40001, 45009,
+60011, any code the endpoint adds — exactly like success: the caller reads fields that are not there or
+reports a send that never happened.  kf answers have their own rule (WXK401), which lists the 95xxx codes.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from wxkf_lint.rules.base import LintRule
+
+
+class ErrorFallsThrough(LintRule):
+    code = "WXK105"
+    name = "error-falls-through"
+    summary = "a non-kf answer tested only for specific non-zero codes: every other error passes as success"
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        context = self.context
+        for call in context.calls.calls.values():
+            # an endpoint that is not visible may be a kf one (WXK401's) or none at all: silent
+            if not call.endpoint or call.is_kf or call.checked:
+                continue
+            checks = context.checks.of(call.node)
+            if not checks.tested or checks.separates_success or context.usage.is_delegated(call.node):
+                continue
+            self.report(
+                call.node,
+                f"{call.endpoint} answer is tested only for specific non-zero codes (such as 40014/42001); every "
+                f"other errcode (40001, 45009, …) passes as success — test errcode != 0 and handle the rest",
+            )

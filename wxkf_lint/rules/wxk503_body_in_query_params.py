@@ -1,0 +1,98 @@
+"""WXK503 body-in-query-params: a JSON-style body passed as ``params=`` to a WeCom POST that sends no body.
+
+requests, httpx and aiohttp put ``params=`` in the query string.  A POST whose message fields (``touser``,
+``msgtype``, ``open_kfid``…) travel there arrives with an empty body, and WeCom answers 44002 (empty POST body).
+``params={"access_token": token}`` beside ``json=body`` is the right shape and is not reported.
+"""
+
+from __future__ import annotations
+
+from typing import List, Optional
+
+import libcst as cst
+
+from wxkf_lint.analysis.bodies import dict_items
+from wxkf_lint.analysis.calls import WeComCall
+from wxkf_lint.analysis.syntax import keyword_arg
+from wxkf_lint.rules.base import LintRule
+
+#: Keys that only a request body carries (domain.md: the kf and message/send bodies); query parameters such as
+#: ``access_token``, ``type``, ``media_id`` or ``debug`` are not among them.
+BODY_KEYS = frozenset({
+    "touser", "toparty", "totag", "msgtype", "open_kfid", "userid_list", "agentid", "external_userid",
+    "servicer_userid", "external_userid_list", "service_state", "msgid", "enable_duplicate_check", "text",
+    "markdown", "news", "mpnews", "textcard", "template_card", "msgmenu",
+})
+#: Keys that stay in the query string when the fix moves the rest into the body.
+QUERY_KEYS = frozenset({"access_token", "debug"})
+_OTHER_BODIES = ("json", "data", "content", "body", "files")
+
+
+def _sends_no_body(call: WeComCall) -> bool:
+    """Nothing but ``params=`` can carry the body: no body keyword, no positional body, no ``**kwargs``."""
+    node = call.node
+    return (
+        call.body is None
+        and keyword_arg(node, *_OTHER_BODIES) is None
+        and not any(arg.star for arg in node.args)
+    )
+
+
+def _without_trailing_comma(elements: List[cst.BaseDictElement]) -> List[cst.BaseDictElement]:
+    if elements:
+        elements[-1] = elements[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return elements
+
+
+def _moved_to_json(call: cst.Call, argument: cst.Arg, body: cst.Dict) -> Optional[cst.Call]:
+    """The call with the body keys in ``json=`` and the query keys (``access_token``) left in ``params=``."""
+    if any(not isinstance(element, cst.DictElement) for element in body.elements):
+        return None  # a ``**spread`` may hold either kind of key
+    query_keys = {id(element) for key, element in dict_items(body).items() if key in QUERY_KEYS}
+    query = [element for element in body.elements if id(element) in query_keys]
+    rest = [element for element in body.elements if id(element) not in query_keys]
+    if not query:
+        moved = [argument.with_changes(keyword=cst.Name("json"))]
+    else:
+        spaced = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+        moved = [
+            argument.with_changes(value=body.with_changes(elements=_without_trailing_comma(query)), comma=spaced),
+            argument.with_changes(keyword=cst.Name("json"), value=body.with_changes(elements=_without_trailing_comma(rest))),
+        ]
+    args: List[cst.Arg] = []
+    for arg in call.args:
+        if arg is argument:
+            moved[-1] = moved[-1].with_changes(comma=argument.comma)
+            args.extend(moved)
+        else:
+            args.append(arg)
+    return call.with_changes(args=args)
+
+
+class BodyInQueryParams(LintRule):
+    code = "WXK503"
+    name = "body-in-query-params"
+    summary = "a JSON body passed as params= to a WeCom POST: sent in the query string, WeCom sees no body (44002)"
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        bodies = self.context.bodies
+        for call in self.context.calls.calls.values():
+            if call.kind != "http" or call.method != "POST" or not _sends_no_body(call):
+                continue
+            argument = keyword_arg(call.node, "params")
+            if argument is None:
+                continue
+            value = bodies.resolve(argument.value)
+            keys = set(dict_items(value))
+            if not keys & BODY_KEYS:
+                continue
+            replacement = _moved_to_json(call.node, argument, value) if value is argument.value else None
+            self.report(
+                argument,
+                f"message body passed as params= to {call.endpoint or 'a WeCom POST'} goes into the query string and "
+                f"WeCom sees an empty body (44002) — send it with json= (access_token stays in params=)",
+                replacement=replacement,
+                replaced=call.node if replacement is not None else None,
+                fix_description="send the body as JSON (params= → json=, access_token kept in params=)" if replacement is not None else "",
+                unsafe=True,
+            )
