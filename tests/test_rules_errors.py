@@ -224,7 +224,7 @@ def download(token, media_id, path):
 @pytest.mark.parametrize(
     "check,expected",
     [
-        ("if r.status_code != 200: return None", ["WXK103"]),
+        ("if r.status_code != 200: return None", ["WXK104"]),
         ('if "json" in r.headers.get("Content-Type", ""): raise RuntimeError(r.json()["errmsg"])', []),
         ('if r.content.startswith(b"{") and r.json().get("errcode"): raise RuntimeError(r.text)', []),
     ],

@@ -89,7 +89,7 @@ class KfApi:
         )
         response.raise_for_status()
         with open(filename, "wb") as handle:
-            handle.write(response.content)  # expect: WXK103
+            handle.write(response.content)  # expect: WXK104
 
     def customer_names(self, external_userids: List[str]) -> Dict[str, str]:
         data = self._post("kf/customer/batchget", {"external_userid_list": external_userids})

@@ -38,6 +38,8 @@ _BODY_PARTS = {"content", "raw", "body", "data", "text", "read", "aread", "iter_
 _CHECKING_PARTS = {"json", "content_type", "mimetype", "getheader", "info"}
 _CHECKING_METHODS = {"startswith", "endswith", "find", "decode_json"}
 _WRITERS = {"write", "write_bytes", "writelines", "copyfileobj", "save", "writestr"}
+#: Content types an error answer comes as (``"application/json" in content_type``, ``.startswith("text/plain")``).
+_JSON_TYPES = ("application/json", "text/plain", "text/json")
 _JSON_PARSERS = {"json.loads", "loads", "ujson.loads", "orjson.loads", "simplejson.loads"}
 
 
@@ -78,6 +80,8 @@ class DownloadAnalysis:
         else:
             return False
         value = binding.value if binding is not None else None
+        if isinstance(value, cst.BooleanOperation) and isinstance(value.operator, cst.Or):
+            value = value.right  # ``session or requests.Session()``: a given session of the kind it defaults to
         return isinstance(value, cst.Call) and dotted_name(value.func) in _SESSION_FACTORIES
 
     # -- the response and its bytes -------------------------------------------------------------------
@@ -158,7 +162,7 @@ class DownloadAnalysis:
             if index.function_of(string) is not function:
                 continue
             text = (literal_string(string) or "").lower()
-            if text in ("errcode", "content-type", "content_type") or "json" in text:
+            if text in ("errcode", "content-type", "content_type", "json") or text.startswith(_JSON_TYPES):
                 return True
         for name in index.nodes(cst.Name):
             if name.value.lower() in ("content_type", "mimetype", "errcode") and index.function_of(name) is function:

@@ -72,14 +72,49 @@ class TokenFetches:
 
     def _fetcher_roots_in(self, sender: cst.FunctionDef, gettoken: List[cst.Call]) -> Optional[cst.Call]:
         for call in gettoken:
-            if self.index.function_of(call) is sender and not self._guarded(call, sender):
+            if self.index.function_of(call) is sender and not self._guarded(call, sender) and self._serves(call, sender):
                 return call
         for call in self.index.nodes(cst.Call):
             if self.index.function_of(call) is sender:
                 root = self._fetcher_called(call)
-                if root is not None and not self._guarded(call, sender):
+                if root is not None and not self._guarded(call, sender) and self._serves(call, sender):
                     return root
         return None
+
+    def _serves(self, fetch: cst.Call, sender: cst.FunctionDef) -> bool:
+        """The fetched token reaches a WeCom request of ``sender``: inline, or through the names (``token``,
+        ``url``, ``self.token``) the function binds from it."""
+        carriers: Set[str] = set()
+        bindings = [
+            (name, binding.value) for (scope, name), found in self.index.bindings.items()
+            for binding in found
+            if binding.value is not None and self.index.function_of(binding.node) is sender
+        ]
+        changed = True
+        while changed:
+            changed = False
+            for name, value in bindings:
+                if name not in carriers and self._mentions(value, fetch, carriers):
+                    carriers.add(name)
+                    changed = True
+        for call in self.context.calls.calls.values():
+            if call.endpoint != "gettoken" and self.index.function_of(call.node) is sender:
+                if any(self._mentions(arg.value, fetch, carriers) for arg in call.node.args):
+                    return True
+        return False
+
+    def _mentions(self, node: cst.CSTNode, fetch: cst.Call, carriers: Set[str]) -> bool:
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            if current is fetch:
+                return True
+            if isinstance(current, cst.Name) and current.value in carriers:
+                return True
+            if isinstance(current, cst.Attribute) and dotted_name(current).startswith("self.") and dotted_name(current) in carriers:
+                return True
+            stack.extend(current.children)
+        return False
 
     def _fetcher_called(self, call: cst.Call) -> Optional[cst.Call]:
         """The gettoken call behind ``name(...)`` / ``self.name(...)`` when every same-file ``name`` is a fetcher."""

@@ -19,7 +19,7 @@ class MediaDownloadUnchecked(LintRule):
     def leave_Module(self, original_node: cst.Module) -> None:
         for download in self.context.downloads.unchecked:
             self.report(
-                download.call.node,
+                download.use.value if isinstance(download.use, cst.Return) else download.use,
                 f"{download.call.endpoint} bytes are used without a content check; errors (40007, 40014, 42001) "
                 f"come back as HTTP 200 with errcode JSON — check Content-Type (JSON means an error) or parse errcode first",
             )
