@@ -13,7 +13,7 @@ or when the request goes through an object whose class is not a known HTTP libra
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, List, Optional, Set
+from typing import TYPE_CHECKING, List, Optional
 
 import libcst as cst
 

@@ -63,14 +63,16 @@ class ExceptionNames:
                 self.modules.add(dotted_name(alias.name).split(".", 1)[0])
         self.libraries = frozenset(self.modules & HTTP_LIBRARIES)
 
-    def read_timeout_in(self, names: Iterable[str]) -> Optional[str]:
-        """The first of ``names`` (as a retry site records them: short, dotted, ``*``) that catches a read timeout."""
-        found = sorted((name for name in names if self._catches_read_timeout(name)), key=lambda n: (-len(n), n))
+    def read_timeout_in(self, names: Iterable[str], library: Optional[str] = None) -> Optional[str]:
+        """The most explicit of ``names`` (as a retry site records them: short, dotted, ``*``) that catches a read
+        timeout of ``library`` (the module the request is sent with; None: any the file imports)."""
+        libraries = frozenset({library}) if library in HTTP_LIBRARIES else self.libraries
+        found = sorted((name for name in names if self._catches_read_timeout(name, libraries)), key=lambda n: (-len(n), n))
         if not found:
             return None
         return "a broad except" if found[0] == "*" else found[0]
 
-    def _catches_read_timeout(self, name: str) -> bool:
+    def _catches_read_timeout(self, name: str, libraries: FrozenSet[str]) -> bool:
         if name in _ANY:
             return True
         qualified = self.imported.get(name.split(".", 1)[0])
@@ -80,7 +82,7 @@ class ExceptionNames:
             root, last = name.split(".", 1)[0], name.rsplit(".", 1)[-1]
             return last in _READ_TIMEOUTS.get(root, frozenset())
         if name in _OS_ERRORS:
-            return bool(self.libraries) and self.libraries <= _OS_ERROR_LIBRARIES
+            return bool(libraries) and libraries <= _OS_ERROR_LIBRARIES
         # a short name recorded without its module (``backoff.on_exception(…, requests.Timeout)``): the module
         # it came from is imported whole.  A builtin's name (``TimeoutError``) is the builtin.
         if hasattr(builtins, name):

@@ -60,11 +60,14 @@ class Resends:
             if exceptions is None:
                 continue
             construct = self._spread_config(site.anchor) if exceptions else site.anchor
-            caught = names.read_timeout_in(exceptions or site.exceptions) if container is not None else None
-            if caught is None:
+            if container is None:
                 continue
             for send in sends:
-                if self.index.is_inside(send.node, container) and self._may_time_out(send) and self._duplicate_unrecognised(send, container):
+                if not self.index.is_inside(send.node, container):
+                    continue
+                library = dotted_name(send.node.func).split(".", 1)[0] if send.kind == "http" else None
+                caught = names.read_timeout_in(exceptions or site.exceptions, library)
+                if caught is not None and self._may_time_out(send) and self._duplicate_unrecognised(send, container):
                     self.unsafe.append(UnsafeResend(site, send, caught, construct))
                     break
 

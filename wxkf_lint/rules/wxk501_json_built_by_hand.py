@@ -32,9 +32,10 @@ def _python_repr_of_dict(value: cst.BaseExpression, bodies) -> Optional[cst.Call
     """``str(d)`` / ``repr(d)`` where ``d`` is visibly a dict, or ``str(x).replace("'", '"')`` of any ``x`` (the
     quote swap is only ever done to pass Python's notation off as JSON): the ``str()``/``repr()`` call, else None."""
     swaps_quotes = False
-    while isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and value.func.attr.value == "replace":
-        texts = [literal_string(arg.value) for arg in value.args[:2]]
-        swaps_quotes = swaps_quotes or texts == ["'", '"']
+    while isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and value.func.attr.value in ("replace", "encode"):
+        if value.func.attr.value == "replace":
+            texts = [literal_string(arg.value) for arg in value.args[:2]]
+            swaps_quotes = swaps_quotes or texts == ["'", '"']
         value = value.func.value
     if not (isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value in ("str", "repr")):
         return None

@@ -93,6 +93,6 @@ class BodyInQueryParams(LintRule):
                 f"WeCom sees an empty body (44002) — send it with json= (access_token stays in params=)",
                 replacement=replacement,
                 replaced=call.node if replacement is not None else None,
-                fix_description="send the body as JSON (params= → json=, access_token kept in params=)" if replacement is not None else "",
+                fix_description="unsafe (changes what is sent): send the body as JSON (params= → json=, access_token kept in params=)" if replacement is not None else "",
                 unsafe=True,
             )
