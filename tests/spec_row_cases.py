@@ -659,6 +659,28 @@ def send(token, user, text):
     data = str(payload).replace("'", '"').encode("utf-8")
     return requests.post(f"{BASE}/message/send?access_token={token}", data=data).json()
 ''', [(4, 12)]),
+    Case('token probe reads nothing else', 'WXK105', '''
+class Docs:
+    def refresh_if_needed(self):
+        probe = f"{BASE}/wedoc/smartsheet/get_sheet?access_token={self.token}"
+        result = requests.post(probe, json={"docid": "test"}, timeout=10).json()
+        if result.get("errcode") in (40014, 42001):
+            self.token = self.fetch_token()
+''', []),
+    Case('helper stores the token it fetches', 'WXK304', '''
+class WeWork:
+    def get_token(self):
+        res = requests.get(f"{BASE}/gettoken", params={"corpid": self.corpid, "corpsecret": self.secret}).json()
+        if res["errcode"] != 0:
+            return False
+        self.token = res["access_token"]
+        return True
+
+    def send(self, body):
+        if not self.get_token():
+            return False
+        return requests.post(f"{BASE}/message/send?access_token={self.token}", json=body).json()
+''', [(4, 15)]),
 ]
 
 

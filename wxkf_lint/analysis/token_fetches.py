@@ -85,6 +85,10 @@ class TokenFetches:
         """The fetched token reaches a WeCom request of ``sender``: inline, or through the names (``token``,
         ``url``, ``self.token``) the function binds from it."""
         carriers: Set[str] = set()
+        # a helper that stores what it fetched (``self.token = …``) serves the requests that read that attribute
+        for definition in self.context.calls.functions.get(callee_name(fetch), []) if fetch not in self.context.calls.calls else []:
+            carriers |= {name for (scope, name), found in self.index.bindings.items() if name.startswith("self.")
+                         for b in found if self.index.function_of(b.node) is definition}
         bindings = [
             (name, binding.value) for (scope, name), found in self.index.bindings.items()
             for binding in found

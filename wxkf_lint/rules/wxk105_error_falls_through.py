@@ -3,6 +3,11 @@
 ``if data["errcode"] in (40014, 42001): refresh()`` and nothing else treats every other error — 40001, 45009,
 60011, any code the endpoint adds — exactly like success: the caller reads fields that are not there or
 reports a send that never happened.  kf answers have their own rule (WXK401), which lists the 95xxx codes.
+
+"Passes as success" needs showing: the function reads a field of the answer (``data["msgid"]``,
+``data.get("userid")``), or the request is a send, whose falling through means "sent".  A probe that only asks
+whether the token still works (``if errcode in (40014, 42001): refresh()``, the answer read no further) treats
+nothing as success and is not reported.
 """
 
 from __future__ import annotations
@@ -10,6 +15,9 @@ from __future__ import annotations
 import libcst as cst
 
 from wxkf_lint.rules.base import LintRule
+
+#: Sends: an answer that falls through is taken as "delivered" even when nothing else is read of it.
+_SENDS = ("message/send", "appchat/send", "externalcontact/send_welcome_msg", "linkedcorp/message/send")
 
 
 class ErrorFallsThrough(LintRule):
@@ -25,6 +33,9 @@ class ErrorFallsThrough(LintRule):
                 continue
             checks = context.checks.of(call.node)
             if not checks.tested or checks.separates_success or context.usage.is_delegated(call.node):
+                continue
+            usage = context.usage.families.get(call.node)
+            if call.endpoint not in _SENDS and (usage is None or not usage.field_uses):
                 continue
             self.report(
                 call.node,
