@@ -175,3 +175,28 @@ def test_list_rules_and_explain_know_the_new_codes(code):
     assert code in listed.stdout
     explained = run_wxkf(["--explain", code])
     assert explained.returncode == 0 and explained.stdout.startswith(f"# {code} ")
+
+
+def test_wxk503_fix_of_a_multiline_dict_keeps_its_layout_and_parses():
+    source = '''import requests
+
+
+def send(token, user):
+    return requests.post(
+        "https://qyapi.weixin.qq.com/cgi-bin/message/send",
+        params={
+            "access_token": token,
+            "touser": user,
+            "msgtype": "text",
+        },
+        timeout=5,
+    ).json()
+'''
+    [finding] = lint(source, select=["WXK503"])
+    fix = finding.fix
+    lines = source.splitlines(True)
+    starts = [sum(len(line) for line in lines[:number]) for number in range(len(lines) + 1)]
+    begin, end = starts[fix.line - 1] + fix.column - 1, starts[fix.end_line - 1] + fix.end_column - 1
+    fixed = source[:begin] + fix.content + source[end:]
+    compile(fixed, "fixed.py", "exec")
+    assert '            "access_token": token,\n        }, json={\n            "touser": user,\n' in fixed

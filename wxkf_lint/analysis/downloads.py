@@ -36,7 +36,7 @@ _BODY_PARTS = {"content", "raw", "body", "data", "text", "read", "aread", "iter_
                "aiter_bytes", "aiter_raw", "iter_chunked", "iter_any", "stream"}
 #: Reading these of the response is a check of what came back.
 _CHECKING_PARTS = {"json", "content_type", "mimetype", "getheader", "info"}
-_CHECKING_METHODS = {"startswith", "endswith", "find", "decode_json"}
+_CHECKING_METHODS = {"startswith", "endswith", "find"}
 _WRITERS = {"write", "write_bytes", "writelines", "copyfileobj", "save", "writestr"}
 #: Content types an error answer comes as (``"application/json" in content_type``, ``.startswith("text/plain")``).
 _JSON_TYPES = ("application/json", "text/plain", "text/json")

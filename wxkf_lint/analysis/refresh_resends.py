@@ -24,7 +24,6 @@ import libcst as cst
 
 from wxkf_lint.analysis.calls import WeComCall
 from wxkf_lint.analysis.codesets import OTHER, CodeTests
-from wxkf_lint.analysis.retries.scope import inside
 from wxkf_lint.analysis.bodies import dict_items
 from wxkf_lint.analysis.strings import UNKNOWN, static_text
 from wxkf_lint.analysis.syntax import callee_name, keyword_arg, names_in
@@ -34,7 +33,9 @@ if TYPE_CHECKING:
     from wxkf_lint.analysis import FileContext
 
 _TOKEN_NAME = re.compile(r"^_*(access_?)?token$", re.I)
-_REQUEST_PARTS = ("url", "params", "headers")
+#: Keywords besides the URL that carry the token into a request.
+_TOKEN_KEYWORDS = ("params", "headers")
+_NESTED_SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ class RefreshResends:
         if not self._refreshes(body):
             return None
         for call in self.index.nodes(cst.Call):
-            if not inside(self.index, call, body):
+            if not self._inside(call, body):
                 continue
             sent = self.context.calls.calls.get(call)
             if sent is not None and sent.endpoint != "gettoken":
@@ -88,7 +89,7 @@ class RefreshResends:
         loop = self._loop_around(branch, function)
         if loop is not None and not _exits(body):
             for sent in self.context.calls.calls.values():
-                if sent.endpoint != "gettoken" and inside(self.index, sent.node, loop) and self.index.order[sent.node] < self.index.order[branch]:
+                if sent.endpoint != "gettoken" and self._inside(sent.node, loop) and self.index.order[sent.node] < self.index.order[branch]:
                     carrier = self._stale_carrier(sent, loop, function)
                     if carrier is not None:
                         return StaleRepeat(sent.node, branch, carrier)
@@ -97,9 +98,9 @@ class RefreshResends:
     def _refreshes(self, body: cst.BaseSuite) -> bool:
         """The branch does something before repeating: a call that is not a WeCom request, or an assignment."""
         for call in self.index.nodes(cst.Call):
-            if inside(self.index, call, body) and call not in self.context.calls.calls:
+            if self._inside(call, body) and call not in self.context.calls.calls:
                 return True
-        return any(inside(self.index, assign, body) for assign in self.index.nodes(cst.Assign))
+        return any(self._inside(assign, body) for assign in self.index.nodes(cst.Assign))
 
     def _loop_around(self, branch: cst.If, function: cst.FunctionDef) -> Optional[cst.CSTNode]:
         for ancestor in self.index.ancestors(branch):
@@ -114,7 +115,7 @@ class RefreshResends:
         if sent.kind not in ("http", "wrapper"):
             return None
         parts: List[cst.BaseExpression] = [sent.url] if sent.url is not None else []
-        for name in _REQUEST_PARTS[1:]:
+        for name in _TOKEN_KEYWORDS:
             argument = keyword_arg(sent.node, name)
             if argument is not None:
                 parts.append(argument.value)
@@ -138,6 +139,15 @@ class RefreshResends:
                     return argument.value.value
         return None
 
+    def _inside(self, node: cst.CSTNode, container: cst.CSTNode) -> bool:
+        """``node`` runs as part of ``container`` (not in a function or class defined inside it)."""
+        for ancestor in self.index.ancestors(node):
+            if ancestor is container:
+                return True
+            if isinstance(ancestor, _NESTED_SCOPES):
+                return False
+        return False
+
     @staticmethod
     def _parameters(function: cst.FunctionDef) -> Set[str]:
         p = function.params
@@ -147,7 +157,7 @@ class RefreshResends:
         bindings = self.index.bindings.get((function, name), [])
         if region is None:
             return any(not isinstance(b.node, cst.Param) for b in bindings)
-        return any(inside(self.index, b.node, region) or b.node is region for b in bindings)
+        return any(self._inside(b.node, region) or b.node is region for b in bindings)
 
     def _carries_token(self, name: str, function: cst.FunctionDef) -> bool:
         """``token``/``access_token`` itself, or a local bound to text with ``access_token=<value>`` or to a dict

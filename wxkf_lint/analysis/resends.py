@@ -23,7 +23,6 @@ import libcst as cst
 from wxkf_lint.analysis.bodies import dict_items
 from wxkf_lint.analysis.calls import WeComCall
 from wxkf_lint.analysis.exceptions import ExceptionNames
-from wxkf_lint.analysis.retries.scope import inside
 from wxkf_lint.analysis.strings import literal_string
 from wxkf_lint.analysis.syntax import dotted_name, int_literal, keyword_arg
 
@@ -155,7 +154,7 @@ class Resends:
             binding = self.index.lookup(value.value, value)
             if binding is None or not isinstance(binding.value, cst.BaseExpression) or isinstance(binding.node, cst.Param):
                 return False
-            return inside(self.index, binding.node, container) and _computed(binding.value)
+            return self.index.is_inside(binding.node, container) and _computed(binding.value)
         return _computed(value) and self.index.is_inside(value, container)
 
 

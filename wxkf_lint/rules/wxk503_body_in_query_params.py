@@ -38,9 +38,10 @@ def _sends_no_body(call: WeComCall) -> bool:
     )
 
 
-def _without_trailing_comma(elements: List[cst.BaseDictElement]) -> List[cst.BaseDictElement]:
+def _ending_like(elements: List[cst.BaseDictElement], original: cst.Dict) -> List[cst.BaseDictElement]:
+    """The last element ends as the dict's own last element did (a trailing comma and line break, or nothing)."""
     if elements:
-        elements[-1] = elements[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        elements[-1] = elements[-1].with_changes(comma=original.elements[-1].comma)
     return elements
 
 
@@ -56,8 +57,8 @@ def _moved_to_json(call: cst.Call, argument: cst.Arg, body: cst.Dict) -> Optiona
     else:
         spaced = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
         moved = [
-            argument.with_changes(value=body.with_changes(elements=_without_trailing_comma(query)), comma=spaced),
-            argument.with_changes(keyword=cst.Name("json"), value=body.with_changes(elements=_without_trailing_comma(rest))),
+            argument.with_changes(value=body.with_changes(elements=_ending_like(query, body)), comma=spaced),
+            argument.with_changes(keyword=cst.Name("json"), value=body.with_changes(elements=_ending_like(rest, body))),
         ]
     args: List[cst.Arg] = []
     for arg in call.args:
