@@ -681,6 +681,57 @@ class WeWork:
             return False
         return requests.post(f"{BASE}/message/send?access_token={self.token}", json=body).json()
 ''', [(4, 15)]),
+    Case('transport Retry retries POST reads', 'WXK205', '''
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+
+class Sender:
+    def __init__(self):
+        self.session = requests.Session()
+        retry = Retry(total=3, backoff_factor=0.5, allowed_methods=["GET", "POST"])
+        self.session.mount("https://", HTTPAdapter(max_retries=retry))
+
+    def send(self, token, user, text):
+        body = {"touser": user, "msgtype": "text", "agentid": 1, "text": {"content": text}}
+        data = self.session.post(f"{BASE}/message/send?access_token={token}", json=body, timeout=5).json()
+        if data["errcode"] != 0:
+            raise RuntimeError(data["errmsg"])
+''', [(9, 17)]),
+    Case('transport Retry default methods', 'WXK205', '''
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+
+class Sender:
+    def __init__(self):
+        self.session = requests.Session()
+        retry = Retry(total=3, backoff_factor=0.5, status_forcelist=[502, 503])
+        self.session.mount("https://", HTTPAdapter(max_retries=retry))
+
+    def send(self, token, user, text):
+        body = {"touser": user, "msgtype": "text", "agentid": 1, "text": {"content": text}}
+        data = self.session.post(f"{BASE}/message/send?access_token={token}", json=body, timeout=5).json()
+        if data["errcode"] != 0:
+            raise RuntimeError(data["errmsg"])
+''', []),
+    Case('transport Retry connect only', 'WXK205', '''
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+
+class Sender:
+    def __init__(self):
+        self.session = requests.Session()
+        retry = Retry(total=3, read=0, allowed_methods=False)
+        self.session.mount("https://", HTTPAdapter(max_retries=retry))
+
+    def send(self, token, user, text):
+        body = {"touser": user, "msgtype": "text", "agentid": 1, "text": {"content": text}}
+        data = self.session.post(f"{BASE}/message/send?access_token={token}", json=body, timeout=5).json()
+        if data["errcode"] != 0:
+            raise RuntimeError(data["errmsg"])
+''', []),
 ]
 
 

@@ -56,7 +56,7 @@ def send_card(token, user, card):
 '''
     [finding] = lint(source, select=["WXK205"])
     assert (finding.line, finding.column) == (HEAD.count("\n") + 2, 10)
-    assert "by 2 sends" in finding.message and "ReadTimeout" in finding.message
+    assert "for 2 sends" in finding.message and "ReadTimeout" in finding.message
 
 
 def test_a_connect_only_shared_configuration_is_silent():

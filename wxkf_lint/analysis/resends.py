@@ -38,8 +38,8 @@ APP_SEND = "message/send"
 class UnsafeResend:
     site: "RetrySite"
     send: WeComCall
-    #: the caught exception that includes the read timeout, as written
-    caught: str
+    #: why a read timeout brings the send round again (``requests.Timeout catches it``)
+    reason: str
     #: where the defect is written: the retry site, or the shared ``**CONFIG`` its decorator spreads
     construct: cst.CSTNode
 
@@ -54,6 +54,9 @@ class Resends:
             return
         names = ExceptionNames(self.index)
         for site in context.retries.sites:
+            if site.shape == "transport":
+                self._transport_resends(site, sends)
+                continue
             container = self._retried_code(site.anchor)
             exceptions = self._spread_trigger(site.anchor)
             if exceptions is None:
@@ -67,8 +70,76 @@ class Resends:
                 library = dotted_name(send.node.func).split(".", 1)[0] if send.kind == "http" else None
                 caught = names.read_timeout_in(exceptions or site.exceptions, library)
                 if caught is not None and self._may_time_out(send) and self._duplicate_unrecognised(send, container):
-                    self.unsafe.append(UnsafeResend(site, send, caught, construct))
+                    self.unsafe.append(UnsafeResend(site, send, f"{caught} catches it", construct))
                     break
+
+    # -- transport retries ----------------------------------------------------------------------------
+    def _transport_resends(self, site: "RetrySite", sends: List[WeComCall]) -> None:
+        """urllib3 ``Retry(allowed_methods=[…"POST"…])`` (or ``False``: every method) with read retries on,
+        mounted through ``HTTPAdapter(max_retries=…)`` on the session the send goes through.  The default
+        ``allowed_methods`` leaves POST out, and ``HTTPAdapter(max_retries=3)`` builds ``Retry(3, read=False)``:
+        neither re-sends a POST whose answer was lost."""
+        retry = site.anchor
+        if not isinstance(retry, cst.Call) or not self._retries_post_reads(retry):
+            return
+        receivers = self._mounted_on(retry)
+        for send in sends:
+            owner = send.node.func.value if isinstance(send.node.func, cst.Attribute) else None
+            if owner is None or send.kind != "http" or not any(self._same_session(owner, r) for r in receivers):
+                continue
+            if self._duplicate_unrecognised(send, retry):
+                self.unsafe.append(UnsafeResend(site, send, "the session's urllib3 Retry re-sends a POST after a read error", retry))
+
+    def _retries_post_reads(self, retry: cst.Call) -> bool:
+        read = keyword_arg(retry, "read")
+        if read is not None and (int_literal(read.value) == 0 or dotted_name(read.value) == "False"):
+            return False
+        methods = keyword_arg(retry, "allowed_methods", "method_whitelist")
+        if methods is None:
+            return False
+        value = self.context.bodies.resolve(methods.value)
+        if dotted_name(value) in ("False", "None"):
+            return True  # retry every method
+        if isinstance(value, cst.Call) and dotted_name(value.func) in ("frozenset", "set", "tuple", "list") and value.args:
+            value = value.args[0].value
+        elements = value.elements if isinstance(value, (cst.List, cst.Tuple, cst.Set)) else []
+        return any((literal_string(element.value) or "").upper() == "POST" for element in elements)
+
+    def _mounted_on(self, retry: cst.Call) -> List[cst.BaseExpression]:
+        """The receivers ``X`` of ``X.mount(prefix, HTTPAdapter(max_retries=retry))`` (also through names)."""
+        adapters = [
+            call for call in self.index.nodes(cst.Call)
+            if dotted_name(call.func).endswith("HTTPAdapter") and self._is_value(keyword_arg(call, "max_retries"), retry)
+        ]
+        receivers = []
+        for call in self.index.nodes(cst.Call):
+            if isinstance(call.func, cst.Attribute) and call.func.attr.value == "mount" and len(call.args) == 2:
+                if any(self._is_value(call.args[1], adapter) for adapter in adapters):
+                    receivers.append(call.func.value)
+        return receivers
+
+    def _is_value(self, argument: Optional[cst.Arg], node: cst.CSTNode) -> bool:
+        if argument is None:
+            return False
+        value = argument.value
+        if value is node:
+            return True
+        if isinstance(value, cst.Name):
+            binding = self.index.lookup(value.value, value)
+            return binding is not None and binding.value is node
+        return False
+
+    def _same_session(self, owner: cst.CSTNode, mounted: cst.CSTNode) -> bool:
+        """``self.session`` in the same class, or one name in the same function (or at module level)."""
+        name = dotted_name(owner)
+        if not name or name != dotted_name(mounted):
+            return False
+        if name.startswith("self."):
+            return self.index.class_of(owner) is not None and self.index.class_of(owner) is self.index.class_of(mounted)
+        if "." in name:
+            return False
+        binding = self.index.lookup(name, owner)
+        return binding is not None and self.index.lookup(name, mounted) == binding
 
     def _retried_code(self, anchor: cst.CSTNode) -> Optional[cst.CSTNode]:
         """The code each attempt runs: the loop, the decorated function, the recursing function."""
@@ -77,7 +148,7 @@ class Resends:
         if isinstance(anchor, cst.Decorator):
             parent = self.index.parent.get(anchor)
             return parent if isinstance(parent, cst.FunctionDef) else None
-        return None  # a transport Retry: its read retries depend on allowed_methods, not modelled here
+        return None
 
     def _spread_config(self, anchor: cst.CSTNode) -> cst.CSTNode:
         """The dict literal a ``@retry(**CONFIG)`` spreads (the caller has checked it is visible)."""

@@ -28,9 +28,9 @@ class SendRetriedOnTimeout(LintRule):
             first = resends[0]
             endpoint = first.send.endpoint or ""
             remedy = "reuse one caller-chosen msgid on every attempt" if endpoint.startswith("kf/") else "set enable_duplicate_check"
-            shared = f" by {len(resends)} sends using this retry configuration" if construct is not first.site.anchor else ""
+            shared = f", for {len(resends)} sends" if len(resends) > 1 else ""
             self.report(
                 construct,
-                f"{endpoint} is re-sent after a read timeout ({first.caught} catches it){shared}: the first request "
+                f"{endpoint} is re-sent after a read timeout ({first.reason}){shared}: the first request "
                 f"may have been delivered — retry only connect errors and errcode -1, or {remedy}",
             )
