@@ -732,6 +732,89 @@ class Sender:
         if data["errcode"] != 0:
             raise RuntimeError(data["errmsg"])
 ''', []),
+    Case('104 httpx async aread', 'WXK104', '''
+async def fetch(client: httpx.AsyncClient, token, media_id, path):
+    r = await client.get(f"{BASE}/media/get", params={"access_token": token, "media_id": media_id})
+    r.raise_for_status()
+    with open(path, "wb") as f:
+        f.write(r.content)
+''', []),
+    Case('104 module session', 'WXK104', '''
+session = requests.Session()
+
+def fetch(token, media_id, path):
+    r = session.get(f"{BASE}/media/get?access_token={token}&media_id={media_id}")
+    with open(path, "wb") as f:
+        f.write(r.content)
+''', [(7, 9)]),
+    Case('104 shutil raw', 'WXK104', '''
+import shutil
+
+def fetch(token, media_id, path):
+    r = requests.get(f"{BASE}/media/get?access_token={token}&media_id={media_id}", stream=True)
+    with open(path, "wb") as f:
+        shutil.copyfileobj(r.raw, f)
+''', [(7, 9)]),
+    Case('304 per-call in loop sender', 'WXK304', '''
+def get_token():
+    r = requests.get(f"{BASE}/gettoken", params={"corpid": "c", "corpsecret": "s"})
+    return r.json()["access_token"]
+
+def broadcast(users, text):
+    for user in users:
+        token = get_token()
+        requests.post(f"{BASE}/message/send?access_token={token}", json={"touser": user, "text": {"content": text}})
+''', [(3, 9)]),
+    Case('304 global cache with global stmt', 'WXK304', '''
+TOKEN = None
+
+def get_token():
+    global TOKEN
+    if TOKEN is None:
+        TOKEN = requests.get(f"{BASE}/gettoken?corpid=c&corpsecret=s").json()["access_token"]
+    return TOKEN
+
+def send(body):
+    return requests.post(f"{BASE}/message/send?access_token={get_token()}", json=body).json()
+''', []),
+    Case('206 headers not token', 'WXK206', '''
+class Api:
+    def refresh(self):
+        self.tok = requests.get(f"{BASE}/gettoken?corpid=ID&corpsecret=S").json()["access_token"]
+    def send(self, body):
+        headers = {"Content-Type": "application/json"}
+        data = requests.post(f"{BASE}/message/send?access_token={self.tok}", json=body, headers=headers).json()
+        if data["errcode"] == 42001:
+            self.refresh()
+            data = requests.post(f"{BASE}/message/send?access_token={self.tok}", json=body, headers=headers).json()
+        return data
+''', []),
+    Case('206 while loop url outside', 'WXK206', '''
+def send(get_token, body):
+    url = f"{BASE}/kf/send_msg?access_token={get_token()}"
+    attempts = 0
+    while attempts < 2:
+        attempts += 1
+        data = requests.post(url, json=body).json()
+        if data["errcode"] in (40014, 42001):
+            get_token(force=True)
+            continue
+        return data
+''', [(7, 16)]),
+    Case('105 user list codes only', 'WXK105', '''
+def members(token, dept):
+    data = requests.get(f"{BASE}/user/simplelist?access_token={token}&department_id={dept}").json()
+    if data["errcode"] == 60003:
+        return []
+    return [u["userid"] for u in data["userlist"]]
+''', [(3, 12)]),
+    Case('503 aiohttp params', 'WXK503', '''
+import aiohttp
+
+async def send(session: aiohttp.ClientSession, token, user):
+    async with session.post(f"{BASE}/message/send", params={"access_token": token, "touser": user, "msgtype": "text"}) as r:
+        return await r.json()
+''', [(5, 53)]),
 ]
 
 

@@ -165,9 +165,14 @@ class TokenFetches:
     def _fresh_locals(self, function: cst.FunctionDef, call: cst.CSTNode) -> Set[str]:
         """Locals whose every value is a constant or the fetch itself: a "cache" reset on each call."""
         params = {p.name.value for p in function.params.params + function.params.kwonly_params + function.params.posonly_params}
+        shared = {  # ``global TOKEN`` / ``nonlocal cache``: the name outlives the call
+            item.name.value
+            for kind in (cst.Global, cst.Nonlocal) for statement in self.index.nodes(kind)
+            if self.index.function_of(statement) is function for item in statement.names
+        }
         fresh = set()
         for (scope, name), bindings in self.index.bindings.items():
-            if scope is not function or name in params or "." in name:
+            if scope is not function or name in params or name in shared or "." in name:
                 continue
             if all(b.value is not None and (_constant(b.value) or self.index.is_inside(call, b.value)) for b in bindings):
                 fresh.add(name)
