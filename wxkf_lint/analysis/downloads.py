@@ -37,7 +37,7 @@ _BODY_PARTS = {"content", "raw", "body", "data", "text", "read", "aread", "iter_
 #: Reading these of the response is a check of what came back.
 _CHECKING_PARTS = {"json", "content_type", "mimetype", "getheader", "info"}
 _CHECKING_METHODS = {"startswith", "endswith", "find"}
-_WRITERS = {"write", "write_bytes", "writelines", "copyfileobj", "save", "writestr"}
+_WRITERS = {"write", "write_bytes", "writelines", "copyfileobj", "writestr"}
 #: Content types an error answer comes as (``"application/json" in content_type``, ``.startswith("text/plain")``).
 _JSON_TYPES = ("application/json", "text/plain", "text/json")
 _JSON_PARSERS = {"json.loads", "loads", "ujson.loads", "orjson.loads", "simplejson.loads"}

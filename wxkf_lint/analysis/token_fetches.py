@@ -1,13 +1,15 @@
 """Where ``gettoken`` is called relative to the API calls it serves: once per API call, or cached.
 
 WeCom throttles ``gettoken`` (45009) and asks clients to keep a token for its ``expires_in``.  A function that
-sends a WeCom request and, on every call, also fetches a token — itself, or through a same-file helper that
-fetches on every call — caches nothing.  The fetch is *guarded* (cached, or unknown) when it sits under a test,
-an ``or``, an ``except`` or a ``while`` that reads anything but the function's own locals (``if self._token is
-None``, ``if time.time() > self.expires_at``, ``token or fetch()``, a parameter the caller may fill); a test of
-a local set in the same call (``token = None; if not token: token = fetch()``) caches nothing and is no guard.
-A helper is a fetcher only when every definition of its name fetches unguarded and carries no decorator other
-than ``staticmethod``/``classmethod`` (``lru_cache``, ``cached``, an imported decorator: cached or unknown).
+sends a WeCom request and, on every call, also fetches the token that request carries — itself, or through a
+same-file helper that fetches on every call — caches nothing.  The fetch is *guarded* (cached, or unknown) when
+it sits under a test, an ``or`` or a ``while``, or after an early ``return <value>``, whose condition reads
+anything but values fresh in this call (``if self._token is None``, ``if time.time() > self.expires_at``,
+``token or fetch()``, a parameter the caller may fill, a ``global``), or in an ``except`` (a refresh on failure).
+A test of a local set to a constant in the same call (``token = None; if not token: token = fetch()``) caches
+nothing and is no guard.  A helper is a fetcher only when every definition of its name fetches unguarded and
+carries no decorator other than ``staticmethod``/``classmethod`` (``lru_cache``, ``cached``, an imported
+decorator: cached or unknown).  ``__init__`` fetching once per object is not per call.
 """
 
 from __future__ import annotations
