@@ -815,6 +815,30 @@ async def send(session: aiohttp.ClientSession, token, user):
     async with session.post(f"{BASE}/message/send", params={"access_token": token, "touser": user, "msgtype": "text"}) as r:
         return await r.json()
 ''', [(5, 53)]),
+    Case('session send without timeout never times out', 'WXK205', '''
+SESSION = requests.Session()
+
+
+def send(token, user, text):
+    body = {"touser": user, "msgtype": "text", "agentid": 1, "text": {"content": text}}
+    for _ in range(3):
+        try:
+            return SESSION.post(f"{BASE}/message/send?access_token={token}", json=body).json()
+        except requests.RequestException:
+            time.sleep(1)
+''', []),
+    Case('session send with timeout', 'WXK205', '''
+SESSION = requests.Session()
+
+
+def send(token, user, text):
+    body = {"touser": user, "msgtype": "text", "agentid": 1, "text": {"content": text}}
+    for _ in range(3):
+        try:
+            return SESSION.post(f"{BASE}/message/send?access_token={token}", json=body, timeout=10).json()
+        except requests.RequestException:
+            time.sleep(1)
+''', [(7, 5)]),
 ]
 
 

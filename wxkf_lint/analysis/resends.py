@@ -59,11 +59,9 @@ class Resends:
                 continue
             container = self._retried_code(site.anchor)
             exceptions = self._spread_trigger(site.anchor)
-            if exceptions is None:
+            if container is None or exceptions is None:
                 continue
             construct = self._spread_config(site.anchor) if exceptions else site.anchor
-            if container is None:
-                continue
             for send in sends:
                 if not self.index.is_inside(send.node, container):
                     continue
@@ -180,13 +178,24 @@ class Resends:
         found = frozenset(dotted_name(e.value) for e in kinds.elements) if isinstance(kinds, cst.Tuple) else frozenset({dotted_name(kinds)})
         return None if "" in found else found
 
-    @staticmethod
-    def _may_time_out(send: WeComCall) -> bool:
-        """A requests call without ``timeout=`` (nor ``**kwargs``) waits for ever: no read timeout is raised."""
+    def _may_time_out(self, send: WeComCall) -> bool:
+        """A requests call — ``requests.post`` or a ``requests.Session()``'s — without ``timeout=`` (nor
+        ``**kwargs``) waits for ever: no read timeout is raised (a session has no default timeout)."""
         node = send.node
-        if send.kind == "http" and dotted_name(node.func).startswith("requests."):
+        if send.kind == "http" and (dotted_name(node.func).startswith("requests.") or self._requests_session(node)):
             return keyword_arg(node, "timeout") is not None or any(arg.star == "**" for arg in node.args)
         return True
+
+    def _requests_session(self, call: cst.Call) -> bool:
+        owner = call.func.value if isinstance(call.func, cst.Attribute) else None
+        if isinstance(owner, cst.Name):
+            binding = self.index.lookup(owner.value, call)
+        elif isinstance(owner, cst.Attribute) and dotted_name(owner.value) == "self":
+            binding = self.index.lookup_self_attribute(owner.attr.value, call)
+        else:
+            return False
+        value = binding.value if binding is not None else None
+        return isinstance(value, cst.Call) and dotted_name(value.func) in ("requests.Session", "requests.session")
 
     def _duplicate_unrecognised(self, send: WeComCall, container: cst.CSTNode) -> bool:
         if send.body is None:
@@ -195,14 +204,14 @@ class Resends:
         if not isinstance(body, cst.Dict) or any(not isinstance(e, cst.DictElement) for e in body.elements):
             return False  # not visible: unknown
         values = {key: element.value for key, element in dict_items(body).items()}
-        values.update(self._assigned_keys(send.body, body))
+        values.update(self._assigned_keys(send.body))
         if send.endpoint in KF_SENDS:
             msgid = values.get("msgid")
             return msgid is None or self._new_each_attempt(msgid, container)
         flag = values.get("enable_duplicate_check")
         return flag is None or int_literal(flag) == 0 or (isinstance(flag, cst.Name) and flag.value == "False")
 
-    def _assigned_keys(self, expression: cst.BaseExpression, body: cst.Dict) -> dict:
+    def _assigned_keys(self, expression: cst.BaseExpression) -> dict:
         """``body["msgid"] = …`` on the name the call sends."""
         found = {}
         if not isinstance(expression, cst.Name):
