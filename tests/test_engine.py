@@ -91,7 +91,7 @@ def test_findings_are_sorted_and_positions_are_one_based():
     findings = lint(SNIPPET)
     assert [(f.line, f.column) for f in findings] == sorted((f.line, f.column) for f in findings)
     assert all(f.line >= 1 and f.column >= 1 for f in findings)
-    assert all(re.match(r"^WXK\d{3} ", f.message) for f in findings)
+    assert all(re.match(r"^WXK\d{3}$", f.code) and not f.message.startswith(f.code) for f in findings)
 
 
 def test_every_message_is_one_line():

@@ -17,6 +17,7 @@ from wxkf_lint.config import load_settings
 from wxkf_lint.engine import Linter
 from wxkf_lint.findings import Finding, Fix
 from wxkf_lint.fixes import FixError, apply_fixes, fix_source, unified_diff, write_fixed
+from wxkf_lint.lines import LineIndex
 from wxkf_lint.source import decode
 
 _LINTER = Linter.from_settings(load_settings(None, True, Path.cwd()))
@@ -235,14 +236,16 @@ def test_the_rule_page_shows_what_fix_makes_of_its_example(code):
 # --- the fixes module in-process -----------------------------------------------------------------------
 
 
-def _finding(line: int, column: int, end_line: int, end_column: int, content: str) -> Finding:
-    fix = Fix(line, column, end_line, end_column, content, "crafted")
-    return Finding("x.py", line, column, end_line, end_column, "WXK999", "crafted", "WXK999 crafted", fix)
+def _finding(text: str, line: int, column: int, end_line: int, end_column: int, content: str) -> Finding:
+    lines = LineIndex(text)
+    start, end = lines.offset(line, column), lines.offset(end_line, end_column)
+    fix = Fix(line, column, end_line, end_column, content, "crafted", start, end)
+    return Finding("x.py", line, column, end_line, end_column, "WXK999", "crafted", "crafted", fix)
 
 
 def test_a_fix_whose_result_does_not_parse_is_refused(tmp_path):
     text = "if a == 1:\n    pass\n"
-    breaking = _finding(1, 6, 1, 8, "= =")
+    breaking = _finding(text, 1, 6, 1, 8, "= =")
     assert apply_fixes(text, [breaking]) == (text, [])
     path = tmp_path / "x.py"
     path.write_bytes(text.encode("utf-8"))
@@ -261,14 +264,14 @@ def test_a_file_that_cannot_be_written_is_a_one_line_error(tmp_path):
 def test_a_fix_that_cpython_would_no_longer_compile_is_refused():
     """LibCST's grammar accepts a repeated keyword argument; CPython does not."""
     text = "post(url, data=body, json=None)\n"
-    assert apply_fixes(text, [_finding(1, 11, 1, 15, "json")]) == (text, [])
+    assert apply_fixes(text, [_finding(text, 1, 11, 1, 15, "json")]) == (text, [])
 
 
 def test_overlapping_fixes_apply_once_never_half():
     text = "value = first + second\n"
-    whole = _finding(1, 9, 1, 23, "total")
-    inside = _finding(1, 17, 1, 23, "other")
-    after = _finding(1, 1, 1, 6, "result")
+    whole = _finding(text, 1, 9, 1, 23, "total")
+    inside = _finding(text, 1, 17, 1, 23, "other")
+    after = _finding(text, 1, 1, 1, 6, "result")
     fixed, applied = apply_fixes(text, [inside, whole, after])
     assert fixed == "result = total\n"
     assert applied == [after, whole]
@@ -276,14 +279,14 @@ def test_overlapping_fixes_apply_once_never_half():
 
 def test_two_insertions_at_one_point_apply_only_the_first():
     text = "x = 1\n"
-    first, second = _finding(1, 5, 1, 5, "-"), _finding(1, 5, 1, 5, "+")
+    first, second = _finding(text, 1, 5, 1, 5, "-"), _finding(text, 1, 5, 1, 5, "+")
     assert apply_fixes(text, [first, second]) == ("x = -1\n", [first])
 
 
 def test_positions_count_lines_as_libcst_does():
     """A form feed is not a line break for LibCST (``str.splitlines`` would count one)."""
     text = "a = 1\x0c\r\nb = 2\rc = 3\n"
-    assert apply_fixes(text, [_finding(3, 5, 3, 6, "4")])[0] == "a = 1\x0c\r\nb = 2\rc = 4\n"
+    assert apply_fixes(text, [_finding(text, 3, 5, 3, 6, "4")])[0] == "a = 1\x0c\r\nb = 2\rc = 4\n"
 
 
 _MARKERS = (

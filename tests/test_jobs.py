@@ -84,17 +84,17 @@ def test_bad_jobs_value_is_a_one_line_usage_error(tmp_path, value):
 def test_an_exception_in_a_worker_is_a_finding_not_a_traceback(tmp_path, monkeypatch, capfd):
     files = [str(path) for path in _many_findings(tmp_path, copies=3)]
     victim = next(path for path in files if path.endswith("snippet.py"))
-    lint_path = Linter.lint_path
+    lint_passed_bytes = Linter.lint_passed_bytes
 
-    def failing(self: Linter, path: str):
+    def failing(self: Linter, data: bytes, path: str):
         if path == victim:
             raise ValueError("boom")
-        return lint_path(self, path)
+        return lint_passed_bytes(self, data, path)
 
-    monkeypatch.setattr(Linter, "lint_path", failing)
+    monkeypatch.setattr(Linter, "lint_passed_bytes", failing)
     findings = runner.lint_files(Linter.from_settings(Settings(root=tmp_path)), files, 2, bytes, "-")
     on_victim = [finding for finding in findings if finding.path == victim]
-    assert [(f.code, f.message) for f in on_victim] == [("WXK003", "WXK003 internal error: ValueError: boom")]
+    assert [(f.code, f.message) for f in on_victim] == [("WXK003", "internal error: ValueError: boom")]
     assert any(finding.path != victim and finding.code != "WXK003" for finding in findings)
     assert capfd.readouterr().err == ""
 
@@ -103,16 +103,16 @@ def test_an_exception_in_a_worker_is_a_finding_not_a_traceback(tmp_path, monkeyp
 def test_a_worker_that_dies_is_reported_for_its_files(tmp_path, monkeypatch, capfd):
     files = [str(path) for path in _many_findings(tmp_path, copies=3)]
     victim = next(path for path in files if path.endswith("snippet.py"))
-    lint_path = Linter.lint_path
+    lint_passed_bytes = Linter.lint_passed_bytes
 
-    def dying(self: Linter, path: str):
+    def dying(self: Linter, data: bytes, path: str):
         if path == victim:
             import os
 
             os._exit(3)
-        return lint_path(self, path)
+        return lint_passed_bytes(self, data, path)
 
-    monkeypatch.setattr(Linter, "lint_path", dying)
+    monkeypatch.setattr(Linter, "lint_passed_bytes", dying)
     findings = runner.lint_files(Linter.from_settings(Settings(root=tmp_path)), files, 2, bytes, "-")
     died = [finding for finding in findings if "worker process" in finding.message]
     assert victim in {finding.path for finding in died}

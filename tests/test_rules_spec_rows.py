@@ -31,9 +31,9 @@ def test_every_new_rule_has_positive_and_negative_cases(code):
 def test_messages_are_one_line_and_name_codes(case):
     for finding in lint(case.source, select=[case.code]):
         assert "\n" not in finding.message
-        assert finding.message.startswith(case.code + " ")
+        assert finding.code == case.code and not finding.message.startswith(case.code)
         # WeCom's answer is cited: its return codes, or for a body it cannot parse its errmsg
-        cited = any(char.isdigit() for char in finding.message[len(case.code):]) or "wrong json format" in finding.message
+        cited = any(char.isdigit() for char in finding.message) or "wrong json format" in finding.message
         assert cited, finding.message
 
 

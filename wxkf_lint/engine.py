@@ -8,6 +8,7 @@ the analysis and the rules are imported only once a file passes the prefilter.
 
 from __future__ import annotations
 
+import hashlib
 import traceback
 import warnings
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple, Type
 
 from wxkf_lint import codes
 from wxkf_lint.findings import Finding, Fix
+from wxkf_lint.lines import LineIndex
 from wxkf_lint.noqa import is_suppressed, noqa_lines
 from wxkf_lint.prefilter import Markers
 from wxkf_lint.selection import ignored_for_path, is_ignored
@@ -61,18 +63,27 @@ class Linter:
         return self.lint_bytes(data, path)
 
     def lint_bytes(self, data: bytes, path: str) -> List[Finding]:
-        if not self.markers.search_bytes(data) or not self.rules:
+        if not self.markers.search_bytes(data):
+            return []
+        return self.lint_passed_bytes(data, path)
+
+    def lint_passed_bytes(self, data: bytes, path: str) -> List[Finding]:
+        """Lint bytes that passed the prefilter already (the runner tests each file once, in one process)."""
+        if not self.rules:
             return []
         try:
             source = decode(data)
         except DecodeError as error:
             return [_engine_finding(path, codes.UNREADABLE, f"cannot decode file: {error}")]
-        return self.lint_source(source, path)
+        return self._lint_text(source.text, path)
 
     def lint_source(self, source: SourceText, path: str) -> List[Finding]:
-        text = source.text
-        if not self.markers.search(text) or not self.rules:
+        """Lint decoded text (flake8's lines, a fixed text): the prefilter runs on the text itself."""
+        if not self.markers.search(source.text) or not self.rules:
             return []
+        return self._lint_text(source.text, path)
+
+    def _lint_text(self, text: str, path: str) -> List[Finding]:
         import libcst as cst
 
         try:
@@ -81,16 +92,17 @@ class Linter:
             return [_syntax_error(text, path, error)]
         except RecursionError:
             return [_engine_finding(path, codes.INTERNAL_ERROR, "internal error: file too deeply nested to parse")]
+        lines = LineIndex(text)
         try:
-            findings, failures = self._check(module, path)
+            findings, failures = self._check(module, lines, path)
         except RecursionError:
             return [_internal_error(path, "internal error: file too deeply nested to analyse")]
         except Exception as error:  # one file's internal error must not stop the run
             return [_internal_error(path, f"internal error: {_describe(error)}")]
         # No noqa or ignore hides an internal error: a file that was not fully checked must not look clean.
-        return sorted(self._filter(findings, text, path) + failures, key=lambda f: f.sort_key)
+        return sorted(self._filter(findings, lines, path) + failures, key=lambda f: f.sort_key)
 
-    def _check(self, module: cst.Module, path: str) -> Tuple[List[Finding], List[Finding]]:
+    def _check(self, module: cst.Module, lines: LineIndex, path: str) -> Tuple[List[Finding], List[Finding]]:
         """The rules' findings, and a WXK003 for each rule that raised (the others' findings are kept)."""
         from wxkf_lint.analysis import FileContext
         from wxkf_lint.dispatch import run_rules
@@ -107,39 +119,48 @@ class Linter:
             [r.node for r in reports] + [f.node for f in failures],
             [r.replaced for r in reports if r.replacement is not None],
         )
-        findings = _deduplicate([_to_finding(report, module, context.index, positions, spans, path) for report in reports])
+        findings = _deduplicate(
+            [_to_finding(report, module, context.index, lines, positions, spans, path) for report in reports]
+        )
         return findings, [_rule_failure(failure, positions, path) for failure in failures]
 
-    def _filter(self, findings: List[Finding], text: str, path: str) -> List[Finding]:
+    def _filter(self, findings: List[Finding], lines: LineIndex, path: str) -> List[Finding]:
         if not findings:
             return findings
         ignored = ignored_for_path(self.settings, path)
-        noqa = noqa_lines(text.splitlines())
+        noqa = noqa_lines(lines.lines())
         return sorted(
             (f for f in findings if not is_ignored(f.code, ignored) and not is_suppressed(f.code, f.line, noqa)),
             key=lambda f: f.sort_key,
         )
 
 
-def _to_finding(report: Report, module: cst.Module, index: SyntaxIndex, positions, spans, path: str) -> Finding:
+def _to_finding(
+    report: Report, module: cst.Module, index: SyntaxIndex, lines: LineIndex, positions, spans, path: str
+) -> Finding:
     """The finding at the node's own (syntactic) position; its fix over all the text the replaced node owns.
 
     A fix replaces ``replaced`` by the code of ``replacement``, which includes the node's parentheses and,
     for an argument, its comma: the whitespace-inclusive span is exactly the text ``code_for_node`` gives.
+    LibCST counts lines as :class:`LineIndex` does, so its positions translate to offsets of the same text.
     """
     where = positions[report.node]
     fix: Optional[Fix] = None
     if report.replacement is not None and report.replaced is not None:
         span = spans[report.replaced]
+        start = (span.start.line, span.start.column + 1)
+        end = (span.end.line, span.end.column + 1)
         fix = Fix(
-            span.start.line,
-            span.start.column + 1,
-            span.end.line,
-            span.end.column + 1,
-            _fix_content(module, index, report),
-            report.fix_description,
-            report.unsafe,
+            *start,
+            *end,
+            content=_fix_content(module, index, report),
+            description=report.fix_description,
+            start=lines.offset(*start),
+            end=lines.offset(*end),
+            unsafe=report.unsafe,
         )
+    node_start = lines.offset(where.start.line, where.start.column + 1)
+    node_end = lines.offset(where.end.line, where.end.column + 1)
     return Finding(
         path=path,
         line=where.start.line,
@@ -150,7 +171,22 @@ def _to_finding(report: Report, module: cst.Module, index: SyntaxIndex, position
         name=report.name,
         message=report.message,
         fix=fix,
+        scope=_qualified_name(index, report.node),
+        node_hash=_text_hash(lines.text[node_start:node_end]),
     )
+
+
+def _text_hash(text: str) -> str:
+    """A digest of the node's text with its whitespace collapsed: re-indenting or re-wrapping keeps it."""
+    return hashlib.blake2b(" ".join(text.split()).encode("utf-8"), digest_size=8).hexdigest()
+
+
+def _qualified_name(index: SyntaxIndex, node: cst.CSTNode) -> str:
+    """``Class.method`` of the functions and classes that enclose ``node``; ``""`` at module level."""
+    import libcst as cst
+
+    names = [a.name.value for a in index.ancestors(node) if isinstance(a, (cst.FunctionDef, cst.ClassDef))]
+    return ".".join(reversed(names))
 
 
 def _fix_content(module: cst.Module, index: SyntaxIndex, report: Report) -> str:
@@ -226,4 +262,4 @@ def _describe(error: BaseException) -> str:
 def _engine_finding(
     path: str, code: str, message: str, line: int = 1, column: int = 1, detail: Optional[str] = None
 ) -> Finding:
-    return Finding(path, line, column, line, column, code, codes.ENGINE_CODES[code], f"{code} {message}", detail=detail)
+    return Finding(path, line, column, line, column, code, codes.ENGINE_CODES[code], message, detail=detail)

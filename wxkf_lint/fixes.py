@@ -1,8 +1,9 @@
 """Applying the safe fixes rules record: edit the text, re-lint until nothing changes, write or diff.
 
-A fix is a text edit (see :class:`wxkf_lint.findings.Fix`), so fixing never keeps a tree around: the
-edits of one pass are applied to the decoded text from last to first, the result is linted again (a fix
-can expose another, and positions move), and passes stop when no fix is left or the text stops changing.
+A fix is an offset edit of the decoded text (see :class:`wxkf_lint.findings.Fix`), so fixing never
+keeps a tree around: the edits of one pass are applied to the decoded text from last to first, the
+result is linted again (a fix can expose another, and positions move), and passes stop when no fix is
+left or the text stops changing.
 Two guarantees hold whatever a rule does: edits that overlap are never applied half (the later one is
 dropped and stays reported), and a pass whose result LibCST cannot parse is thrown away whole, so no
 file is ever written in a state that does not parse.  Writing replaces the file atomically (a temporary
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import re
 import stat
 import tempfile
 import warnings
@@ -23,16 +23,13 @@ from typing import Callable, List, Optional, Sequence, Tuple
 import libcst as cst
 
 from wxkf_lint.engine import Linter
-from wxkf_lint.findings import Finding, Fix
+from wxkf_lint.findings import Finding
+from wxkf_lint.lines import LineIndex
 from wxkf_lint.source import DecodeError, SourceText, decode, encode
 
 #: passes of fix-then-relint before giving up on reaching a fixed point (ruff stops at 100; our fixes
 #: never expose more than one further fix, so 10 is ample and bounds the cost of a pathological file)
 MAX_PASSES = 10
-
-#: line breaks exactly as LibCST counts them for positions (not ``str.splitlines``, which also breaks
-#: at form feeds and other separators that Python source treats as ordinary characters)
-_LINE_BREAK = re.compile(r"\r\n?|\n")
 
 
 class FixError(Exception):
@@ -88,17 +85,6 @@ class FixRun:
         return f"Found {_errors(fixed + remaining)} ({fixed} fixed, {remaining} remaining)."
 
 
-def _line_starts(text: str) -> List[int]:
-    starts = [0]
-    starts.extend(match.end() for match in _LINE_BREAK.finditer(text))
-    return starts
-
-
-def _offset(starts: List[int], line: int, column: int) -> int:
-    """The string index of a 1-based (line, column) as LibCST reports it."""
-    return starts[line - 1] + column - 1
-
-
 def select_fixes(findings: Sequence[Finding]) -> List[Finding]:
     """The findings whose fixes can be applied together: in source order, each one overlapping none before it.
 
@@ -116,10 +102,10 @@ def select_fixes(findings: Sequence[Finding]) -> List[Finding]:
     return chosen
 
 
-def _fix_range(finding: Finding) -> Tuple[Tuple[int, int], Tuple[int, int]]:
+def _fix_range(finding: Finding) -> Tuple[int, int]:
     fix = finding.fix
     assert fix is not None
-    return (fix.line, fix.column), (fix.end_line, fix.end_column)
+    return fix.start, fix.end
 
 
 def apply_fixes(text: str, findings: Sequence[Finding]) -> Tuple[str, List[Finding]]:
@@ -128,19 +114,13 @@ def apply_fixes(text: str, findings: Sequence[Finding]) -> Tuple[str, List[Findi
     When the result does not parse (or CPython no longer compiles what it compiled before), the pass
     is refused whole: the text comes back unchanged and no finding counts as fixed.
     """
-    starts = _line_starts(text)
-
-    def span(fix: Fix) -> Tuple[int, int]:
-        return _offset(starts, fix.line, fix.column), _offset(starts, fix.end_line, fix.end_column)
-
-    chosen = [f for f in select_fixes(findings) if f.fix and text[slice(*span(f.fix))] != f.fix.content]
+    chosen = [f for f in select_fixes(findings) if f.fix and text[f.fix.start : f.fix.end] != f.fix.content]
     if not chosen:
         return text, []
     fixed = text
     for finding in reversed(chosen):
         assert finding.fix is not None
-        begin, end = span(finding.fix)
-        fixed = fixed[:begin] + finding.fix.content + fixed[end:]
+        fixed = fixed[: finding.fix.start] + finding.fix.content + fixed[finding.fix.end :]
     if not parses(fixed) or (_compiles(text) and not _compiles(fixed)):
         return text, []
     return fixed, chosen
@@ -255,18 +235,11 @@ def write_fixed(path: str, source: SourceText, text: str) -> None:
         raise
 
 
-def _diff_lines(text: str) -> List[str]:
-    """The lines with their own line breaks, split where LibCST and Python split them."""
-    starts = _line_starts(text)
-    if starts[-1] == len(text):
-        starts.pop()
-    return [text[start:end] for start, end in zip(starts, starts[1:] + [len(text)])]
-
-
 def unified_diff(path: str, before: str, after: str) -> str:
     """A ``diff -u`` of one file with ``a/``/``b/`` headers, as ruff and git print it."""
     lines = []
-    for line in difflib.unified_diff(_diff_lines(before), _diff_lines(after), f"a/{path}", f"b/{path}"):
+    old, new = LineIndex(before).lines_with_breaks(), LineIndex(after).lines_with_breaks()
+    for line in difflib.unified_diff(old, new, f"a/{path}", f"b/{path}"):
         if not line.endswith(("\n", "\r")):
             line += "\n\\ No newline at end of file\n"
         lines.append(line)

@@ -66,4 +66,4 @@ class WxkfChecker:
         newline = "\r\n" if text.find("\r\n") >= 0 else "\n"
         source = SourceText(text=text, encoding="utf-8", bom=False, newline=newline)
         for finding in linter.lint_source(source, self.filename):
-            yield finding.line, finding.column - 1, finding.message, type(self)
+            yield finding.line, finding.column - 1, f"{finding.code} {finding.message}", type(self)

@@ -19,7 +19,9 @@ from typing import Collection, ContextManager, Dict, Optional, Tuple
 
 import libcst as cst
 from libcst.metadata import CodePosition, CodeRange
-from libcst.metadata.position_provider import NEWLINE_RE, PositionProvidingCodegenState
+from libcst.metadata.position_provider import PositionProvidingCodegenState
+
+from wxkf_lint.lines import LINE_BREAK
 
 Positions = Dict[cst.CSTNode, CodeRange]
 
@@ -48,7 +50,7 @@ class _State(PositionProvidingCodegenState):
 
     def _update_position(self, value: str) -> None:
         if "\n" in value or "\r" in value:
-            segments = NEWLINE_RE.split(value)
+            segments = LINE_BREAK.split(value)
             self.line += len(segments) - 1
             self.column = len(segments[-1])
         else:

@@ -18,15 +18,11 @@ SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schem
 
 def text_report(findings: Sequence[Finding]) -> str:
     """``path:line:col: CODE message``, the form editors and CI logs jump to."""
-    return "".join(f"{f.path}:{f.line}:{f.column}: {f.message}\n" for f in findings)
+    return "".join(f"{f.path}:{f.line}:{f.column}: {f.code} {f.message}\n" for f in findings)
 
 
 def json_report(findings: Sequence[Finding]) -> str:
-    rows = []
-    for finding in findings:
-        row = finding.as_dict()
-        row["message"] = _message_body(finding)
-        rows.append(row)
+    rows = [finding.as_dict() for finding in findings]
     return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -34,7 +30,7 @@ def github_report(findings: Sequence[Finding]) -> str:
     """GitHub Actions workflow commands: one ``::error`` annotation per finding."""
     lines = []
     for f in findings:
-        message = _escape_data(_message_body(f))
+        message = _escape_data(f.message)
         lines.append(
             f"::error file={_escape_property(f.path)},line={f.line},col={f.column},"
             f"endLine={f.end_line},endColumn={f.end_column},title={f.code}::{message}\n"
@@ -121,7 +117,7 @@ def _sarif_result(finding: Finding, index: Dict[str, int]) -> Dict[str, Any]:
     if finding.code in index:
         result["ruleIndex"] = index[finding.code]
     result["level"] = "error"
-    result["message"] = {"text": _message_body(finding)}
+    result["message"] = {"text": finding.message}
     result["locations"] = [
         {
             "physicalLocation": {
@@ -174,12 +170,7 @@ def internal_errors_report(findings: Sequence[Finding], verbose: bool) -> str:
         return ""
     if not verbose:
         return f"wxkf-lint: {len(failed)} internal error(s), a bug in wxkf-lint; --verbose prints the traceback\n"
-    return "".join(f"wxkf-lint: {f.path}:{f.line}:{f.column}: {f.message}\n{f.detail or ''}" for f in failed)
-
-
-def _message_body(finding: Finding) -> str:
-    prefix = f"{finding.code} "
-    return finding.message[len(prefix):] if finding.message.startswith(prefix) else finding.message
+    return "".join(f"wxkf-lint: {f.path}:{f.line}:{f.column}: {f.code} {f.message}\n{f.detail or ''}" for f in failed)
 
 
 def _escape_data(text: str) -> str:

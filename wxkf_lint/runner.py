@@ -1,11 +1,14 @@
 """Linting a list of files in this process or in worker processes (``--jobs``), with the same result.
 
-Worker processes pay only where files are parsed: in a typical tree most files fail the prefilter, and
-testing them costs less than handing them to a worker.  So with ``jobs > 1`` this process reads every
-file and applies the prefilter itself (1-2 GB/s), and only the files that pass are linted by workers,
-in chunks, and only when there are at least ``PARALLEL_MIN_FILES`` of them: starting a pool (fork,
-one pipe per worker) costs about as much as parsing a dozen kf modules, measured on ``examples/``.
-Workers are forked after LibCST and the rules are imported here, so none imports them again.
+Each file is read once and tested by the prefilter once, here, whatever the number of jobs: in a typical
+tree most files fail the prefilter, and testing them costs less than handing them to a worker.  A file
+that passes is looked up in the result cache (when there is one, see :mod:`wxkf_lint.cache`) by the hash
+of the bytes just read; only the misses are linted, by workers, in chunks, and only when there are at
+least ``PARALLEL_MIN_FILES`` of them: starting a pool (fork, one pipe per worker) costs about as much as
+parsing a dozen kf modules, measured on ``examples/``.  Workers get the bytes with the path, so no file is
+read twice, and are forked after LibCST and the rules are imported here, so none imports them again.
+With one job a file is linted as soon as it is read; with more, the bytes of the files that passed the
+prefilter are held until the workers take them.
 
 Results come back in the order of ``paths`` whatever the number of workers, each file's findings as
 the engine sorted them, so ``--jobs 1`` and ``--jobs 8`` print the same report.  A worker never prints:
@@ -21,12 +24,16 @@ import signal
 import sys
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Callable, Dict, List, Optional, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 from wxkf_lint import codes
 from wxkf_lint.engine import Linter, _describe, _engine_finding, _internal_error
 from wxkf_lint.findings import Finding
 from wxkf_lint.settings import Settings
+
+if TYPE_CHECKING:
+    from wxkf_lint.cache import ResultCache
 
 #: fewer files than this that pass the prefilter are linted in this process
 PARALLEL_MIN_FILES = 16
@@ -43,53 +50,83 @@ def default_jobs() -> int:
     return os.cpu_count() or 1
 
 
-def lint_files(linter: Linter, paths: Sequence[str], jobs: int, read_stdin: Callable[[], bytes], stdin_name: str) -> List[Finding]:
-    """Every file's findings, in the order of ``paths``; ``-`` is stdin, always linted here."""
+def lint_files(
+    linter: Linter,
+    paths: Sequence[str],
+    jobs: int,
+    read_stdin: Callable[[], bytes],
+    stdin_name: str,
+    cache: Optional[ResultCache] = None,
+) -> List[Finding]:
+    """Every file's findings, in the order of ``paths``; ``-`` is stdin, always linted here and never cached."""
     results: Dict[int, List[Finding]] = {}
-    to_parse: List[int] = []
+    pending: List[_Pending] = []
     for index, path in enumerate(paths):
         if path == "-":
             results[index] = linter.lint_bytes(read_stdin(), stdin_name)
-        elif jobs == 1 or _passes_prefilter(linter, path):
-            to_parse.append(index)
-    if jobs > 1 and len(to_parse) >= PARALLEL_MIN_FILES and linter.rules:
-        results.update(_lint_in_workers(linter.settings, [paths[i] for i in to_parse], to_parse, jobs))
+            continue
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            results[index] = linter.lint_path(path)  # the engine reports why it cannot be read (WXK002)
+            continue
+        if not linter.markers.search_bytes(data):
+            results[index] = []
+            continue
+        key = cache.key(path, data) if cache is not None else None
+        cached = cache.load(key) if cache is not None and key is not None else None
+        if cached is not None:
+            results[index] = [replace(finding, path=path) for finding in cached]
+        elif jobs == 1:
+            results[index] = _store(cache, key, _lint_one(linter, path, data))
+        else:
+            pending.append(_Pending(index, path, data, key))
+    if jobs > 1 and len(pending) >= PARALLEL_MIN_FILES and linter.rules:
+        linted = _lint_in_workers(linter.settings, pending, jobs)
     else:
-        results.update((index, _lint_one(linter, paths[index])) for index in to_parse)
+        linted = {item.index: _lint_one(linter, item.path, item.data) for item in pending}
+    for item in pending:
+        results[item.index] = _store(cache, item.key, linted[item.index])
     return [finding for index in sorted(results) for finding in results[index]]
 
 
-def _passes_prefilter(linter: Linter, path: str) -> bool:
-    """Whether the file must go to the engine; unreadable files do, so that it reports them (WXK002)."""
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError:
-        return True
-    return linter.markers.search_bytes(data)
+class _Pending(NamedTuple):
+    """A file that passed the prefilter and is not in the cache: its bytes wait for a worker."""
+
+    index: int
+    path: str
+    data: bytes
+    key: Optional[str]
 
 
-def _lint_one(linter: Linter, path: str) -> List[Finding]:
+def _store(cache: Optional[ResultCache], key: Optional[str], findings: List[Finding]) -> List[Finding]:
+    if cache is not None and key is not None:
+        cache.save(key, findings)
+    return findings
+
+
+def _lint_one(linter: Linter, path: str, data: bytes) -> List[Finding]:
     try:
-        return linter.lint_path(path)
+        return linter.lint_passed_bytes(data, path)
     except Exception as error:  # the engine catches what a file can cause; this is a bug, reported as one
         return [_internal_error(path, f"internal error: {_describe(error)}")]
 
 
-def _lint_in_workers(settings: Settings, paths: List[str], indexes: List[int], jobs: int) -> Dict[int, List[Finding]]:
-    chunk = max(1, min(MAX_CHUNK, -(-len(paths) // (jobs * 4))))
-    starts = range(0, len(paths), chunk)
+def _lint_in_workers(settings: Settings, pending: List[_Pending], jobs: int) -> Dict[int, List[Finding]]:
+    chunk = max(1, min(MAX_CHUNK, -(-len(pending) // (jobs * 4))))
+    chunks = [pending[start : start + chunk] for start in range(0, len(pending), chunk)]
     results: Dict[int, List[Finding]] = {}
-    pool = ProcessPoolExecutor(min(jobs, len(starts)), _context(), _start_worker, (settings, sys.getrecursionlimit()))
+    pool = ProcessPoolExecutor(min(jobs, len(chunks)), _context(), _start_worker, (settings, sys.getrecursionlimit()))
     try:
-        futures: List[Future] = [pool.submit(_lint_chunk, paths[start : start + chunk]) for start in starts]
-        for start, future in zip(starts, futures):
+        futures: List[Future] = [pool.submit(_lint_chunk, [(i.path, i.data) for i in part]) for part in chunks]
+        for part, future in zip(chunks, futures):
             try:
                 found = future.result()
             except BrokenProcessPool:
-                found = [[_worker_died(path)] for path in paths[start : start + chunk]]
-            for offset, findings in enumerate(found):
-                results[indexes[start + offset]] = findings
+                found = [[_worker_died(item.path)] for item in part]
+            for item, findings in zip(part, found):
+                results[item.index] = findings
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     return results
@@ -109,9 +146,9 @@ def _start_worker(settings: Settings, recursion_limit: int) -> None:
     _worker_linter = Linter.from_settings(settings)
 
 
-def _lint_chunk(paths: List[str]) -> List[List[Finding]]:
+def _lint_chunk(files: List[Tuple[str, bytes]]) -> List[List[Finding]]:
     assert _worker_linter is not None
-    return [_lint_one(_worker_linter, path) for path in paths]
+    return [_lint_one(_worker_linter, path, data) for path, data in files]
 
 
 def _worker_died(path: str) -> Finding:

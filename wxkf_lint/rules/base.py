@@ -20,7 +20,11 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Report:
-    """What a rule reports before positions are known: the node, the text, and an optional node swap."""
+    """What a rule reports before positions are known: the node, the text, and an optional node swap.
+
+    ``message`` is the text after the code (``branching on errmsg text; …``): the code is a field of its
+    own, and each front end composes ``CODE message`` as its format wants.
+    """
 
     node: cst.CSTNode
     code: str
@@ -65,5 +69,5 @@ class LintRule(cst.BatchableCSTVisitor):
         if replacement is not None and replaced is None:
             replaced = node
         self.reports.append(
-            Report(node, self.code, self.name, f"{self.code} {message}", replacement, replaced, fix_description, unsafe)
+            Report(node, self.code, self.name, message, replacement, replaced, fix_description, unsafe)
         )
