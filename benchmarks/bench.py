@@ -1,6 +1,6 @@
 """Whole-run wall time and peak memory of wxkf-lint against flake8, ruff, Fixit and LibCST's parser alone.
 
-Usage: ``python benchmarks/bench.py [--runs 5] [--suites stdlib,dense,empty] [--tools ...]`` (see --help).
+Usage: ``python benchmarks/bench.py [--runs 5] [--suites stdlib,dense,empty,cache] [--tools ...]`` (see --help).
 
 Three trees, each built in a temporary folder so that every tool sees the same files and no
 configuration (each tool is also run with its "isolated" flag where it has one):
@@ -12,6 +12,9 @@ configuration (each tool is also run with its "isolated" flag where it has one):
   file is WeCom code with findings, so every file is parsed, analysed and reported.  LibCST's
   ``parse_module`` alone over the same files (read, decode, parse; one process) is the floor.
 * ``empty``: ``--empty-files`` empty ``__init__.py`` in nested packages: per-file overhead and discovery.
+* ``cache``: the dense tree linted by ``wxkf-lint`` (default jobs) with its result cache: cold (the cache
+  folder emptied before each run), warm (a second run), and on a fresh copy of the tree (new mtimes, as a
+  CI checkout has) with the warm cache; each report is compared with the cold one byte for byte.
 
 Each command runs once to warm the file cache, then ``--runs`` times; the table shows the median wall
 time, the CPU time (user+sys, all processes), and the peak resident memory of the largest single
@@ -34,7 +37,7 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
 REPO = Path(__file__).resolve().parent.parent
-SUITES = ("stdlib", "dense", "empty")
+SUITES = ("stdlib", "dense", "empty", "cache")
 
 #: runs the command given as argv[1:], then prints "wall_seconds cpu_seconds peak_kib exit_code" of its process tree
 _WRAPPER = """
@@ -61,7 +64,7 @@ for folder, _, names in os.walk("."):
 class Tool:
     name: str
     argv: List[str]
-    suites: Tuple[str, ...] = SUITES
+    suites: Tuple[str, ...] = ("stdlib", "dense", "empty")
 
 
 @dataclass
@@ -86,8 +89,9 @@ def tools(jobs: int) -> List[Tool]:
     found: List[Tool] = []
     wxkf, flake8, ruff, fixit = (_executable(n) for n in ("wxkf-lint", "flake8", "ruff", "fixit"))
     if wxkf:
-        found.append(Tool("wxkf-lint", [wxkf, "--isolated", "."]))
-        found.append(Tool("wxkf-lint --jobs 1", [wxkf, "--isolated", "--jobs", "1", "."]))
+        # cold runs: the result cache would turn every timed run after the warm-up into a warm one
+        found.append(Tool("wxkf-lint", [wxkf, "--isolated", "--no-cache", "."]))
+        found.append(Tool("wxkf-lint --jobs 1", [wxkf, "--isolated", "--no-cache", "--jobs", "1", "."]))
     if flake8:
         found.append(Tool(f"flake8 -j{jobs}", [flake8, "--isolated", f"-j{jobs}", "."]))
         found.append(Tool(f"flake8 --select WXK -j{jobs}", [flake8, "--isolated", "--select", "WXK", f"-j{jobs}", "."]))
@@ -155,6 +159,43 @@ def measure(tool: Tool, tree: Path, runs: int) -> Result:
     return Result(tool.name, walls, cpus, peak)
 
 
+def measure_cache(tree: Path, runs: int) -> List[Result]:
+    """Cold, warm and fresh-copy runs of wxkf-lint on ``tree``, with the cache folder beside it."""
+    wxkf = _executable("wxkf-lint")
+    if wxkf is None:
+        raise SystemExit("bench.py: the cache suite needs wxkf-lint installed")
+    cache = tree.parent / "cache"
+    pristine = tree.parent / "pristine"
+    shutil.copytree(tree, pristine, copy_function=shutil.copyfile)
+    argv = [wxkf, "--isolated", "--cache-dir", str(cache), "."]
+    uncached = subprocess.run([wxkf, "--isolated", "--no-cache", "."], cwd=tree, capture_output=True).stdout
+    results: List[Result] = []
+    for label in ("cold", "warm", "fresh copy"):
+        walls: List[float] = []
+        cpus: List[float] = []
+        peak = 0
+        for attempt in range(runs + 1):  # the first run only warms the file cache (and, for "warm", the result cache)
+            folder = tree
+            if label == "cold":
+                shutil.rmtree(cache, ignore_errors=True)
+            elif label == "fresh copy":  # a new checkout: same bytes and paths, new mtimes
+                folder = tree.parent / f"checkout{attempt}"
+                shutil.copytree(pristine, folder, copy_function=shutil.copyfile)
+            output = subprocess.run(
+                [sys.executable, "-c", _WRAPPER, *argv], cwd=folder, capture_output=True, text=True, check=True
+            ).stdout.split()
+            if attempt:
+                walls.append(float(output[0]))
+                cpus.append(float(output[1]))
+                peak = max(peak, int(output[2]))
+            if label != "cold" and subprocess.run(argv, cwd=folder, capture_output=True).stdout != uncached:
+                print(f"  warning: the report with a {label} cache differs from the uncached one", file=sys.stderr)
+            if folder != tree:
+                shutil.rmtree(folder)
+        results.append(Result(f"wxkf-lint, {label} cache", walls, cpus, peak))
+    return results
+
+
 def table(results: Sequence[Result]) -> str:
     base = next((r for r in results if r.tool == "wxkf-lint"), results[0])
     rows = [
@@ -188,6 +229,10 @@ def targets(suite: str, by_tool: Dict[str, Result]) -> List[str]:
             checks.append(("wxkf-lint --jobs 1 peak MB", peak, "< 200"))
     elif suite == "empty":
         checks.append(("wxkf-lint / ruff check", ratio("wxkf-lint", "ruff check"), "<= 3"))
+    elif suite == "cache":
+        cold = "wxkf-lint, cold cache"
+        checks.append(("warm / cold", ratio("wxkf-lint, warm cache", cold), "<= 0.15"))
+        checks.append(("fresh copy / cold", ratio("wxkf-lint, fresh copy cache", cold), "<= 0.2"))
     lines = []
     for label, value, target in checks:
         if value is not None:
@@ -220,13 +265,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         "stdlib": build_stdlib,
         "dense": lambda target: build_dense(target, args.dense_files),
         "empty": lambda target: build_empty(target, args.empty_files),
+        "cache": lambda target: build_dense(target, args.dense_files),
     }
     for suite in suites:
         with tempfile.TemporaryDirectory(prefix=f"wxkf-bench-{suite}-") as folder:
-            tree = Path(folder)
+            tree = Path(folder) / "tree"
+            tree.mkdir()
             description = builders[suite](tree)
             print(f"## {suite}: {description}\n", flush=True)
-            results = []
+            results = measure_cache(tree, args.runs) if suite == "cache" else []
             for tool in available:
                 if suite in tool.suites:
                     print(f"  running {tool.name} ...", file=sys.stderr, flush=True)

@@ -259,8 +259,10 @@ def test_no_file_is_written_without_fix(tmp_path):
     write(tmp_path / "broken.py", 'URL = "/cgi-bin/"\nx = (\n')
     before = snapshot(tmp_path)
     for args in (["."], ["--format", "json", "."], ["--statistics", "."], ["--format", "github", "."]):
-        run_wxkf(args, cwd=tmp_path)
+        run_wxkf(["--no-cache", *args], cwd=tmp_path)
     assert snapshot(tmp_path) == before
+    run_wxkf(["."], cwd=tmp_path)
+    assert [entry for entry in snapshot(tmp_path) if ".wxkf_cache" not in entry[0]] == before, "only the cache is written"
 
 
 def test_default_excludes_and_gitignore(tmp_path):

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple
 
 from wxkf_lint import __version__, codes
+from wxkf_lint.baseline import BaselineError, new_findings, read_baseline, with_fingerprints, write_baseline
+from wxkf_lint.cache import CACHE_DIR_ENV, CACHE_DIR_NAME, ResultCache, default_cache_dir
 from wxkf_lint.config import ConfigError, apply_overrides, load_settings
 from wxkf_lint.discovery import DiscoveryError, iter_files
 from wxkf_lint.engine import Linter
@@ -63,11 +65,58 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print the safe fixes as a unified diff and write nothing (exit 1 if there is a diff)",
     )
+    add_ci_options(parser)
     info = parser.add_argument_group("information")
     info.add_argument("--list-rules", action="store_true", help="print every rule and exit")
     info.add_argument("--explain", metavar="CODE", help="print one rule's page and exit")
     info.add_argument("--version", action="version", version=f"wxkf-lint {__version__}")
     return parser
+
+
+def add_ci_options(parser: argparse.ArgumentParser) -> None:
+    """The options for large and legacy trees: the result cache, baselines and ``--add-noqa`` (SPEC §6)."""
+    group = parser.add_argument_group("cache and baseline")
+    group.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
+    group.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help=f"keep the result cache in DIR (default: ${CACHE_DIR_ENV}, else {CACHE_DIR_NAME} in the project root)",
+    )
+    group.add_argument("--baseline", metavar="FILE", help="report only the findings that are not in this baseline")
+    group.add_argument(
+        "--write-baseline", metavar="FILE", help="record the current findings in FILE as the baseline, and exit 0"
+    )
+    group.add_argument(
+        "--add-noqa", action="store_true", help="add # noqa: WXKnnn to every reported line (merging into existing ones)"
+    )
+
+
+def result_cache(args: argparse.Namespace, linter: Linter) -> Optional[ResultCache]:
+    """The run's result cache; none with ``--no-cache`` (``--fix``/``--diff`` never use one)."""
+    if args.no_cache:
+        return None
+    folder = Path(args.cache_dir) if args.cache_dir else default_cache_dir(linter.settings)
+    return ResultCache(folder, linter.settings)
+
+
+def check_ci_options(args: argparse.Namespace) -> None:
+    if args.add_noqa and (args.fix or args.diff):
+        raise UsageError("--add-noqa cannot be combined with --fix or --diff")
+    if args.add_noqa and ("-" in args.paths or args.stdin_filename):
+        raise UsageError("--add-noqa rewrites files; it cannot mark stdin (-)")
+
+
+def add_noqa_and_report(findings: Sequence[Finding]) -> int:
+    """``--add-noqa``: mark the reported lines, say what was done on stderr; exit 2 if a file could not be written."""
+    from wxkf_lint.add_noqa import SKIPPED_REASON, add_noqa
+
+    run = add_noqa(findings)
+    for line in run.skipped:
+        sys.stderr.write(f"wxkf-lint: {line}: no # noqa added: {SKIPPED_REASON}\n")
+    for error in run.errors:
+        sys.stderr.write(f"wxkf-lint: error: {error}\n")
+    sys.stderr.write(run.summary() + "\n")
+    return EXIT_ERROR if run.errors else EXIT_CLEAN
 
 
 def list_rules() -> str:
@@ -119,7 +168,11 @@ def jobs_count(value: Optional[str]) -> int:
 
 
 def lint(args: argparse.Namespace, linter: Linter, paths: Sequence[str], jobs: int) -> List[Finding]:
-    return lint_files(linter, paths, jobs, sys.stdin.buffer.read, args.stdin_filename or "-")
+    cache = result_cache(args, linter)
+    findings = lint_files(linter, paths, jobs, sys.stdin.buffer.read, args.stdin_filename or "-", cache)
+    if cache is not None and cache.write_error is not None:
+        sys.stderr.write(f"wxkf-lint: warning: {cache.write_error}; this run was not cached (see --cache-dir)\n")
+    return findings
 
 
 def fix(args: argparse.Namespace, linter: Linter, paths: Sequence[str]) -> FixRun:
@@ -160,12 +213,21 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             write_report(explain(args.explain), args.output)
             return EXIT_CLEAN
         jobs = jobs_count(args.jobs)
+        check_ci_options(args)
         linter, paths = prepare(args)
         run = fix(args, linter, paths) if args.fix or args.diff else None
         if run is not None and args.diff:
             sys.stderr.write(run.summary(diff=True) + "\n")
             return EXIT_FINDINGS if run.changed and not args.exit_zero else EXIT_CLEAN
-        findings = run.remaining if run is not None else lint(args, linter, paths, jobs)
+        findings = with_fingerprints(run.remaining if run is not None else lint(args, linter, paths, jobs))
+        if args.write_baseline:
+            write_baseline(args.write_baseline, findings)
+            sys.stderr.write(f"Wrote a baseline of {len(findings)} findings to {args.write_baseline}.\n")
+            return EXIT_CLEAN
+        if args.baseline:
+            findings = new_findings(findings, read_baseline(args.baseline))
+        if args.add_noqa:
+            return add_noqa_and_report(findings)
         report = REPORTERS[args.format](findings)
         if args.statistics:
             report += statistics_report(findings) if args.format == "text" else ""
@@ -180,7 +242,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             sys.stderr.write(run.summary(diff=False) + "\n")
             if run.errors:
                 return EXIT_ERROR
-    except (ConfigError, DiscoveryError, UsageError) as error:
+    except (BaselineError, ConfigError, DiscoveryError, UsageError) as error:
         sys.stderr.write(f"wxkf-lint: error: {error}\n")
         return EXIT_ERROR
     except KeyboardInterrupt:

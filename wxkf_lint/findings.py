@@ -51,6 +51,8 @@ class Finding:
     #: digest of the reported node's text with its whitespace collapsed.  Not shown in any report.
     scope: str = field(default="", repr=False)
     node_hash: str = field(default="", repr=False)
+    #: the baseline fingerprint, set by the runner over all the findings of a run (empty until then)
+    fingerprint: str = field(default="", compare=False, repr=False)
     # An internal error's traceback, for ``--verbose`` only: it travels with the finding (also back from
     # worker processes) but is no part of any report.
     detail: Optional[str] = field(default=None, compare=False, repr=False)
@@ -62,7 +64,7 @@ class Finding:
     def as_dict(self) -> Dict[str, Any]:
         """The finding as reports show it: ranges as lines and columns, not offsets or fingerprint parts."""
         row = asdict(self)
-        for private in ("detail", "scope", "node_hash"):
+        for private in ("detail", "scope", "node_hash", "fingerprint"):
             del row[private]
         if row["fix"] is not None:
             del row["fix"]["start"], row["fix"]["end"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Dict, FrozenSet, List, Optional
+from typing import Dict, FrozenSet, Iterable, List, Optional
 
 # flake8's own pattern (flake8/defaults.py), so both front ends agree on what suppresses what.
 _NOQA = re.compile(r"# noqa(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))?", re.IGNORECASE)
@@ -35,3 +35,25 @@ def is_suppressed(code: str, line: int, noqa: NoqaMap) -> bool:
         return False
     codes = noqa[line]
     return codes is None or any(code.startswith(suppressed) for suppressed in codes)
+
+
+def comment_with_codes(comment: str, codes: Iterable[str]) -> str:
+    """``comment`` (a whole ``#`` comment) made to suppress ``codes`` too, keeping what else it says.
+
+    Codes are merged into a ``# noqa: …`` it has (its own codes first, in their order), and a comment
+    without one gets `` # noqa: …`` after its text (``# type: ignore  # noqa: WXK101``), as ruff does.
+    A bare ``# noqa`` already suppresses everything and is kept as it is.
+    """
+    match = _NOQA.search(comment)
+    if match is not None and not match.group("codes"):
+        return comment
+    if match is None:
+        return f"{comment.rstrip()}  # noqa: {', '.join(_unique(codes))}"
+    own = [code.upper() for code in _CODE.findall(match.group("codes"))]
+    merged = ", ".join(_unique([*own, *codes]))
+    end = match.start() + len(match.group().rstrip(", \t"))
+    return f"{comment[: match.start()]}# noqa: {merged}{comment[end:]}"
+
+
+def _unique(codes: Iterable[str]) -> List[str]:
+    return list(dict.fromkeys(codes))

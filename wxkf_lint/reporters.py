@@ -9,6 +9,7 @@ from typing import Any, Callable, Dict, List, Sequence
 from urllib.parse import quote
 
 from wxkf_lint import __version__, codes
+from wxkf_lint.baseline import SARIF_FINGERPRINT_KEY, with_fingerprints
 from wxkf_lint.findings import Finding, Fix
 from wxkf_lint.rulebook import page_text, sections
 
@@ -43,10 +44,13 @@ def sarif_report(findings: Sequence[Finding]) -> str:
 
     The driver describes every code a run can report (the rules and the engine's own codes), so a
     viewer can show a rule's page next to its results; each result points at its descriptor by
-    ``ruleIndex``.  Columns count code points (``columnKind``), as the findings do.
+    ``ruleIndex``.  Columns count code points (``columnKind``), as the findings do.  Each result carries
+    the baseline fingerprint (see :mod:`wxkf_lint.baseline`), which does not move with its line.
     """
     descriptors = _rule_descriptors()
     index = {descriptor["id"]: position for position, descriptor in enumerate(descriptors)}
+    if not all(finding.fingerprint for finding in findings):
+        findings = with_fingerprints(findings)
     log = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -126,6 +130,7 @@ def _sarif_result(finding: Finding, index: Dict[str, int]) -> Dict[str, Any]:
             }
         }
     ]
+    result["partialFingerprints"] = {SARIF_FINGERPRINT_KEY: finding.fingerprint}
     if finding.fix is not None:
         result["fixes"] = [_sarif_fix(finding.fix, artifact)]
     return result
