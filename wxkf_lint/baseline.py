@@ -60,7 +60,13 @@ def fingerprints(findings: Sequence[Finding]) -> List[str]:
 def baseline_text(findings: Sequence[Finding]) -> str:
     """The baseline file: the fingerprints, with where and what each was when recorded, for a reviewer."""
     rows = [
-        {"fingerprint": f.fingerprint, "code": f.code, "path": fingerprint_path(f.path), "line": f.line, "message": f.message}
+        {
+            "fingerprint": f.fingerprint,
+            "code": f.code,
+            "path": fingerprint_path(f.path),
+            "line": f.line,
+            "message": f.message,
+        }
         for f in with_fingerprints(findings)
     ]
     document = {"tool": "wxkf-lint", "version": __version__, "format": BASELINE_FORMAT, "findings": rows}
@@ -82,12 +88,16 @@ def read_baseline(path: str) -> Set[str]:
         raise BaselineError(f"--baseline: cannot read {path}: {error.strerror or error}") from None
     except ValueError as error:
         raise BaselineError(f"--baseline: {path} is not JSON: {error}") from None
-    if not isinstance(document, dict) or document.get("tool") != "wxkf-lint" or document.get("format") != BASELINE_FORMAT:
+    ours = isinstance(document, dict) and document.get("tool") == "wxkf-lint"
+    if not ours or document.get("format") != BASELINE_FORMAT:
         raise BaselineError(f"--baseline: {path} is not a wxkf-lint baseline (format {BASELINE_FORMAT})")
     rows = document.get("findings")
-    if not isinstance(rows, list) or not all(isinstance(r, dict) and isinstance(r.get("fingerprint"), str) for r in rows):
+    if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
         raise BaselineError(f"--baseline: {path}: expected a list of findings with a 'fingerprint' each")
-    return {row["fingerprint"] for row in rows}
+    prints = [row.get("fingerprint") for row in rows]
+    if not all(isinstance(fingerprint, str) for fingerprint in prints):
+        raise BaselineError(f"--baseline: {path}: expected a list of findings with a 'fingerprint' each")
+    return set(prints)
 
 
 def with_fingerprints(findings: Sequence[Finding]) -> List[Finding]:

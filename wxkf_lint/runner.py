@@ -25,7 +25,7 @@ import sys
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
-from typing import TYPE_CHECKING, Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Callable, Dict, Iterable, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
 from wxkf_lint import codes
 from wxkf_lint.engine import Linter, _describe, _engine_finding, _internal_error
@@ -83,11 +83,11 @@ def lint_files(
         else:
             pending.append(_Pending(index, path, data, key))
     if jobs > 1 and len(pending) >= PARALLEL_MIN_FILES and linter.rules:
-        linted = _lint_in_workers(linter.settings, pending, jobs)
+        linted: Iterable[Tuple[_Pending, List[Finding]]] = _lint_in_workers(linter.settings, pending, jobs)
     else:
-        linted = {item.index: _lint_one(linter, item.path, item.data) for item in pending}
-    for item in pending:
-        results[item.index] = _store(cache, item.key, linted[item.index])
+        linted = ((item, _lint_one(linter, item.path, item.data)) for item in pending)
+    for item, findings in linted:  # entries are written while the workers go on with the next chunks
+        results[item.index] = _store(cache, item.key, findings)
     return [finding for index in sorted(results) for finding in results[index]]
 
 
@@ -113,10 +113,12 @@ def _lint_one(linter: Linter, path: str, data: bytes) -> List[Finding]:
         return [_internal_error(path, f"internal error: {_describe(error)}")]
 
 
-def _lint_in_workers(settings: Settings, pending: List[_Pending], jobs: int) -> Dict[int, List[Finding]]:
+def _lint_in_workers(
+    settings: Settings, pending: List[_Pending], jobs: int
+) -> Iterator[Tuple[_Pending, List[Finding]]]:
+    """Each file with its findings, chunk by chunk as the workers finish them, in the order of ``pending``."""
     chunk = max(1, min(MAX_CHUNK, -(-len(pending) // (jobs * 4))))
     chunks = [pending[start : start + chunk] for start in range(0, len(pending), chunk)]
-    results: Dict[int, List[Finding]] = {}
     pool = ProcessPoolExecutor(min(jobs, len(chunks)), _context(), _start_worker, (settings, sys.getrecursionlimit()))
     try:
         futures: List[Future] = [pool.submit(_lint_chunk, [(i.path, i.data) for i in part]) for part in chunks]
@@ -125,11 +127,9 @@ def _lint_in_workers(settings: Settings, pending: List[_Pending], jobs: int) -> 
                 found = future.result()
             except BrokenProcessPool:
                 found = [[_worker_died(item.path)] for item in part]
-            for item, findings in zip(part, found):
-                results[item.index] = findings
+            yield from zip(part, found)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-    return results
 
 
 def _context():  # type: ignore[no-untyped-def]
