@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, List, Optional, Sequence, Set, Tuple
 
 from wxkf_lint import __version__, codes
 from wxkf_lint.baseline import BaselineError, new_findings, read_baseline, with_fingerprints, write_baseline
@@ -99,11 +99,30 @@ def result_cache(args: argparse.Namespace, linter: Linter) -> Optional[ResultCac
     return ResultCache(folder, linter.settings)
 
 
-def check_ci_options(args: argparse.Namespace) -> None:
+def read_ci_options(args: argparse.Namespace) -> Optional[Set[str]]:
+    """Check the CI options before any file is linted; the fingerprints of ``--baseline`` FILE, if given."""
     if args.add_noqa and (args.fix or args.diff):
         raise UsageError("--add-noqa cannot be combined with --fix or --diff")
     if args.add_noqa and ("-" in args.paths or args.stdin_filename):
         raise UsageError("--add-noqa rewrites files; it cannot mark stdin (-)")
+    return read_baseline(args.baseline) if args.baseline and not args.write_baseline else None
+
+
+def apply_ci_options(
+    args: argparse.Namespace, findings: List[Finding], baseline: Optional[Set[str]]
+) -> Tuple[Optional[int], List[Finding]]:
+    """Fingerprint the findings; then ``--write-baseline`` or ``--add-noqa`` end the run (their exit code),
+    or ``--baseline`` drops the findings it holds and the run goes on to report the rest."""
+    findings = with_fingerprints(findings)
+    if args.write_baseline:
+        write_baseline(args.write_baseline, findings)
+        sys.stderr.write(f"Wrote a baseline of {len(findings)} findings to {args.write_baseline}.\n")
+        return EXIT_CLEAN, findings
+    if baseline is not None:
+        findings = new_findings(findings, baseline)
+    if args.add_noqa:
+        return add_noqa_and_report(findings), findings
+    return None, findings
 
 
 def add_noqa_and_report(findings: Sequence[Finding]) -> int:
@@ -213,21 +232,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             write_report(explain(args.explain), args.output)
             return EXIT_CLEAN
         jobs = jobs_count(args.jobs)
-        check_ci_options(args)
+        baseline = read_ci_options(args)
         linter, paths = prepare(args)
         run = fix(args, linter, paths) if args.fix or args.diff else None
         if run is not None and args.diff:
             sys.stderr.write(run.summary(diff=True) + "\n")
             return EXIT_FINDINGS if run.changed and not args.exit_zero else EXIT_CLEAN
-        findings = with_fingerprints(run.remaining if run is not None else lint(args, linter, paths, jobs))
-        if args.write_baseline:
-            write_baseline(args.write_baseline, findings)
-            sys.stderr.write(f"Wrote a baseline of {len(findings)} findings to {args.write_baseline}.\n")
-            return EXIT_CLEAN
-        if args.baseline:
-            findings = new_findings(findings, read_baseline(args.baseline))
-        if args.add_noqa:
-            return add_noqa_and_report(findings)
+        findings = run.remaining if run is not None else lint(args, linter, paths, jobs)
+        done, findings = apply_ci_options(args, findings, baseline)
+        if done is not None:
+            return done
         report = REPORTERS[args.format](findings)
         if args.statistics:
             report += statistics_report(findings) if args.format == "text" else ""
