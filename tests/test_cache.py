@@ -219,3 +219,10 @@ def test_fix_and_diff_never_serve_a_cached_fix(tmp_path):
     assert fixed[0] == 1
     assert 'data["errcode"] == 40014' in target.read_text(encoding="utf-8")
     assert _run(["src"], tree) == _run(["--no-cache", "src"], tree)
+
+
+def test_the_cache_folder_is_never_linted(tmp_path):
+    tree = _tree(tmp_path)
+    write(tree / ".wxkf_cache" / "stray.py", DEFECTIVE)
+    code, out, _ = _run(["."], tree)
+    assert code == 1 and "stray.py" not in out and "src/pkg00/kf.py" in out

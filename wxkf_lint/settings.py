@@ -19,6 +19,7 @@ DEFAULT_EXCLUDES: Tuple[str, ...] = (
     "__pycache__",
     ".mypy_cache",
     ".ruff_cache",
+    ".wxkf_cache",
 )
 
 
