@@ -12,6 +12,7 @@ import pytest
 from tests.cli_helpers import REPO, run_wxkf, write
 from wxkf_lint import runner
 from wxkf_lint.engine import Linter
+from wxkf_lint.prefilter import Markers
 from wxkf_lint.settings import Settings
 
 KF_SNIPPET = '''\
@@ -52,8 +53,8 @@ def _many_findings(root: Path, copies: int = 12) -> List[Path]:
 
 def test_same_report_for_one_and_two_jobs(tmp_path):
     _many_findings(tmp_path)
-    one = run_wxkf(["--jobs", "1", "--format", "json", "."], cwd=tmp_path)
-    two = run_wxkf(["--jobs", "2", "--format", "json", "."], cwd=tmp_path)
+    one = run_wxkf(["--no-cache", "--jobs", "1", "--format", "json", "."], cwd=tmp_path)
+    two = run_wxkf(["--no-cache", "--jobs", "2", "--format", "json", "."], cwd=tmp_path)
     assert one.returncode == two.returncode == 1
     assert one.stdout == two.stdout
     assert one.stdout.count('"code": "WXK') > runner.PARALLEL_MIN_FILES
@@ -130,3 +131,27 @@ def test_few_files_are_linted_in_this_process(tmp_path, monkeypatch):
     monkeypatch.setattr(runner, "ProcessPoolExecutor", no_pool)
     findings = runner.lint_files(Linter.from_settings(Settings(root=tmp_path)), files, 2, bytes, "-")
     assert {finding.path for finding in findings} == set(files[: runner.PARALLEL_MIN_FILES - 1])
+
+
+@forking
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_each_file_is_prefiltered_once_whatever_the_jobs(tmp_path, monkeypatch, jobs):
+    """The parent reads and tests each file; workers get the bytes, and no one tests the text again."""
+    files = [str(path) for path in _many_findings(tmp_path / "tree", copies=3)]
+    calls = tmp_path / "calls"
+    search_bytes = Markers.search_bytes
+
+    def counted(self: Markers, data: bytes) -> bool:
+        with open(calls, "a") as log:  # appended to by this process and by forked workers alike
+            log.write("bytes\n")
+        return search_bytes(self, data)
+
+    def text_search(self: Markers, text: str) -> bool:
+        raise AssertionError("the text was prefiltered again")
+
+    monkeypatch.setattr(Markers, "search_bytes", counted)
+    monkeypatch.setattr(Markers, "search", text_search)
+    findings = runner.lint_files(Linter.from_settings(Settings(root=tmp_path)), files, jobs, bytes, "-")
+    assert len([f for f in findings if f.code != "WXK003"]) > runner.PARALLEL_MIN_FILES
+    assert not [f for f in findings if f.code == "WXK003"]
+    assert calls.read_text().count("bytes") == len(files)
