@@ -10,15 +10,14 @@ lines, 0-based columns) are all translated through this index, so they agree on 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from typing import List, Tuple
+from typing import List
 
 #: the line breaks of Python source, as LibCST's position provider counts them
 LINE_BREAK = re.compile(r"\r\n?|\n")
 
 
 class LineIndex:
-    """Offsets of a text's line starts: (line, column) ↔ offset, and each line's text."""
+    """Offsets of a text's line starts: (line, column) → offset, and each line's text."""
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -27,17 +26,9 @@ class LineIndex:
         #: ``starts[n]`` is the offset of line ``n + 1``; a text ending in a line break has an empty last line
         self.starts: List[int] = starts
 
-    def __len__(self) -> int:
-        return len(self.starts)
-
     def offset(self, line: int, column: int) -> int:
         """The string offset of a 1-based line and a 1-based column (the column past a line's end is its break)."""
         return self.starts[line - 1] + column - 1
-
-    def position(self, offset: int) -> Tuple[int, int]:
-        """The 1-based (line, column) of an offset: the inverse of :meth:`offset`."""
-        line = bisect_right(self.starts, offset)
-        return line, offset - self.starts[line - 1] + 1
 
     def line_end(self, line: int) -> int:
         """The offset where line ``line``'s break starts (or the text ends)."""
