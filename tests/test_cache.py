@@ -115,8 +115,8 @@ def test_a_fresh_copy_with_new_mtimes_hits_the_cache(tmp_path):
 
 @pytest.mark.parametrize(
     "damage",
-    [b"", b"{not json", b'{"format": 1, "key": "another", "findings": []}', b'{"format": 1}', b"[1, 2]"],
-    ids=["empty", "garbage", "foreign-key", "truncated", "wrong-shape"],
+    [b"", b"{not json", b'{"format": 1, "key": "another", "findings": []}', b'{"format": 1}', b"[1, 2]", b"[" * 100_000],
+    ids=["empty", "garbage", "foreign-key", "truncated", "wrong-shape", "deeply-nested"],
 )
 def test_a_corrupt_or_foreign_entry_is_ignored_and_rewritten(tmp_path, damage):
     tree = _tree(tmp_path)

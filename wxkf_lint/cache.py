@@ -94,7 +94,7 @@ class ResultCache:
             if entry["format"] != ENTRY_FORMAT or entry["key"] != key:
                 return None
             return [_finding(row) for row in entry["findings"]]
-        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
             return None
 
     def save(self, key: str, findings: List[Finding]) -> None:
