@@ -51,7 +51,7 @@ class Finding:
     #: digest of the reported node's text with its whitespace collapsed.  Not shown in any report.
     scope: str = field(default="", repr=False)
     node_hash: str = field(default="", repr=False)
-    #: the baseline fingerprint, set by the runner over all the findings of a run (empty until then)
+    #: the baseline fingerprint, set by the command over all the findings of a run (empty until then)
     fingerprint: str = field(default="", compare=False, repr=False)
     # An internal error's traceback, for ``--verbose`` only: it travels with the finding (also back from
     # worker processes) but is no part of any report.
