@@ -7,37 +7,6 @@ from __future__ import annotations
 
 from typing import Dict, FrozenSet, Optional, Tuple
 
-#: What each return code means, in the words rule messages use.
-CODE_MEANINGS: Dict[int, str] = {
-    -1: "system busy",
-    0: "success",
-    40001: "invalid secret",
-    40004: "invalid media file type",
-    40005: "invalid type parameter",
-    40006: "invalid file size",
-    40007: "invalid media_id",
-    40008: "invalid msgtype",
-    40009: "image size invalid",
-    40011: "video size invalid",
-    40014: "invalid access_token",
-    41001: "access_token missing",
-    42001: "access_token expired",
-    45009: "API call frequency limit",
-    90207: "invalid mini-program appid",
-    95000: "invalid open_kfid",
-    95001: "send count limit (5 messages per customer turn)",
-    95002: "send time limit (48 hours after the customer's last message)",
-    95003: "consultation-count limit",
-    95004: "open_kfid does not exist",
-    95005: "kf account count over limit",
-    95006: "invalid kf account name",
-    95007: "invalid msgtoken",
-    95008: "msgmenu has more than 10 items",
-    95009: "invalid msgmenu item type",
-    95011: "kf already used inside WeCom",
-    95017: "enterprise API switch is off",
-}
-
 #: Codes a retry cannot change (only -1 and, later, 45009 are transient; 40014/42001 need a refresh first).
 TRANSIENT_CODES: FrozenSet[int] = frozenset({-1, 45009})
 TOKEN_CODES: FrozenSet[int] = frozenset({40014, 42001})
@@ -80,9 +49,6 @@ SEND_ON_EVENT_MSG_TYPES: FrozenSet[str] = frozenset({"text", "msgmenu"})
 #: msgmenu limits (95008, 95009).
 MENU_MAX_ITEMS = 10
 MENU_ITEM_TYPES: FrozenSet[str] = frozenset({"click", "view", "miniprogram", "text"})
-
-#: Token life (domain.md "Token life").
-TOKEN_LIFETIME_SECONDS = 7200
 
 
 def kf_codes_text(endpoint: str) -> str:

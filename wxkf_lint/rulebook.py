@@ -40,9 +40,3 @@ def sections(text: str) -> Dict[str, str]:
 def code_blocks(section_text: str) -> List[str]:
     return _CODE_BLOCK.findall(section_text)
 
-
-def first_paragraph(section_text: str) -> str:
-    for block in section_text.strip().split("\n\n"):
-        if block.strip():
-            return " ".join(line.strip() for line in block.strip().splitlines())
-    return ""

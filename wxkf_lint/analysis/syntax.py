@@ -43,19 +43,6 @@ def keyword_arg(call: cst.Call, *names: str) -> Optional[cst.Arg]:
     return None
 
 
-def unwrap(node: cst.BaseExpression) -> cst.BaseExpression:
-    """Strip ``await`` and the conversions that keep a value's meaning: ``int(x)``, ``x or default``."""
-    while True:
-        if isinstance(node, cst.Await):
-            node = node.expression
-        elif isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "int" and len(node.args) == 1:
-            node = node.args[0].value
-        elif isinstance(node, cst.BooleanOperation) and isinstance(node.operator, cst.Or):
-            node = node.left
-        else:
-            return node
-
-
 def names_in(node: cst.CSTNode) -> Iterator[str]:
     """Every plain name used inside an expression (expressions are small; no index needed)."""
     stack = [node]

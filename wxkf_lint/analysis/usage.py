@@ -19,7 +19,6 @@ from wxkf_lint.analysis.syntax import callee_name, names_in
 #: kf/sync_msg's paging fields: tested to decide whether to fetch the next page, not whether the call worked
 _PAGING_FIELDS = {"has_more", "next_cursor"}
 _GUARDING_EXCEPTIONS = {"KeyError", "LookupError", "Exception", "BaseException", "TypeError"}
-_DERIVING_ATTRIBUTES = {"json", "read", "text", "content", "body", "data", "decode"}
 _EXCEPTION_SUFFIXES = ("Error", "Exception")
 #: What says only whether HTTP went well: WeCom's errors come with HTTP 200, so these judge nothing.
 _HTTP_STATUS_ATTRIBUTES = {"raise_for_status", "status_code", "ok", "status", "reason"}
