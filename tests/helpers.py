@@ -7,6 +7,7 @@ from typing import List, Optional, Sequence
 
 from wxkf_lint.engine import Linter
 from wxkf_lint.findings import Finding
+from wxkf_lint.options import MAX_RETRIES, WRAPPERS
 from wxkf_lint.settings import Settings
 from wxkf_lint.source import decode
 
@@ -16,8 +17,7 @@ def lint(source: str, *, select: Optional[Sequence[str]] = None, extend_select: 
     settings = Settings(
         select=list(select) if select is not None else None,
         extend_select=list(extend_select),
-        max_retries=max_retries,
-        wrappers=list(wrappers),
+        options={MAX_RETRIES.key: max_retries, WRAPPERS.key: tuple(wrappers)},
     )
     code = textwrap.dedent(source)
     return Linter.from_settings(settings).lint_source(decode(code.encode("utf-8")), path)

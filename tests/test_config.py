@@ -14,6 +14,7 @@ from wxkf_lint.config import (
     parse_code_list,
     settings_from_table,
 )
+from wxkf_lint.options import MAX_RETRIES, WRAPPERS
 from wxkf_lint.settings import Settings
 
 
@@ -49,7 +50,7 @@ def test_find_config_nearest_wins(tmp_path):
     inner = write(tmp_path / "sub" / "pyproject.toml", "[tool.wxkf-lint]\nmax-retries = 1\n")
     assert find_config(tmp_path / "sub") == inner.resolve()
     settings = load_settings(cwd=tmp_path / "sub")
-    assert settings.max_retries == 1
+    assert settings.get(MAX_RETRIES) == 1
     assert settings.config_path == inner.resolve()
     assert settings.root == (tmp_path / "sub").resolve()
 
@@ -64,14 +65,14 @@ def test_no_config_anywhere_gives_defaults_rooted_at_cwd(tmp_path):
 def test_isolated_ignores_configuration(tmp_path):
     write(tmp_path / "pyproject.toml", "[tool.wxkf-lint]\nmax-retries = 9\n")
     settings = load_settings(isolated=True, cwd=tmp_path)
-    assert settings.max_retries == 3 and settings.config_path is None
+    assert settings.get(MAX_RETRIES) == 3 and settings.config_path is None
     assert settings.root == tmp_path.resolve()
 
 
 def test_explicit_config_file(tmp_path):
     config = write(tmp_path / "conf" / "pyproject.toml", '[tool.wxkf-lint]\nwrappers = ["app.wecom.post"]\n')
     settings = load_settings(config=config, cwd=tmp_path)
-    assert settings.wrappers == ["app.wecom.post"]
+    assert settings.get(WRAPPERS) == ("app.wecom.post",)
     assert settings.config_path == config
     assert settings.root == config.parent.resolve()
 
@@ -79,7 +80,7 @@ def test_explicit_config_file(tmp_path):
 def test_explicit_config_without_our_table_gives_defaults_rooted_there(tmp_path):
     config = write(tmp_path / "conf" / "pyproject.toml", '[project]\nname = "x"\n')
     settings = load_settings(config=config, cwd=tmp_path)
-    assert settings.max_retries == 3 and settings.select is None
+    assert settings.get(MAX_RETRIES) == 3 and settings.select is None
     assert settings.root == config.parent.resolve()
 
 
@@ -132,8 +133,8 @@ wrappers = ["app.wecom.post", "send"]
     assert settings.exclude == ["gen"]
     assert settings.extend_exclude == ["*_pb2.py"]
     assert settings.excludes == ["gen", "*_pb2.py"]
-    assert settings.max_retries == 0
-    assert settings.wrappers == ["app.wecom.post", "send"]
+    assert settings.get(MAX_RETRIES) == 0
+    assert settings.get(WRAPPERS) == ("app.wecom.post", "send")
     assert settings.per_file_ignores == {"legacy/*.py": ["WXK0", "WXK001"], "tests/**": []}
 
 
@@ -183,7 +184,7 @@ def test_per_file_ignores_value_must_be_a_list(tmp_path):
 def test_settings_from_table_directly():
     source = Path("/p/pyproject.toml")
     settings = settings_from_table({"select": ["WXK"], "max-retries": 5}, source)
-    assert settings.select == ["WXK"] and settings.max_retries == 5
+    assert settings.select == ["WXK"] and settings.get(MAX_RETRIES) == 5
     assert settings.config_path == source
     with pytest.raises(ConfigError) as caught:
         settings_from_table({"max-retries": "x"}, source)

@@ -8,7 +8,7 @@ from pathlib import Path
 from tests.helpers import codes, lint
 from wxkf_lint.engine import Linter
 from wxkf_lint.noqa import is_suppressed, noqa_lines
-from wxkf_lint.rules import ALL_RULES
+from wxkf_lint.registry import RULES
 from wxkf_lint.selection import enabled_rules
 from wxkf_lint.settings import Settings
 from wxkf_lint.source import decode, encode
@@ -30,7 +30,7 @@ def _codes_enabled(**kwargs):
 
 
 def test_default_selection_is_every_default_rule():
-    assert _codes_enabled() == [rule.code for rule in ALL_RULES if rule.default]
+    assert _codes_enabled() == [rule.code for rule in RULES if rule.default]
 
 
 def test_most_specific_selector_wins():
@@ -39,7 +39,7 @@ def test_most_specific_selector_wins():
 
 
 def test_opt_in_rules_need_their_full_code():
-    opt_in = [rule.code for rule in ALL_RULES if not rule.default]
+    opt_in = [rule.code for rule in RULES if not rule.default]
     for code in opt_in:
         assert code not in _codes_enabled(select=["WXK"])
         assert code not in _codes_enabled(extend_select=[code[:-1]])

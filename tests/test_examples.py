@@ -17,7 +17,7 @@ import tokenize
 from typing import Dict, Set, Tuple
 
 from tests.cli_helpers import REPO, parse_text_report, run_flake8, run_wxkf
-from wxkf_lint.rules import ALL_RULES
+from wxkf_lint.registry import RULES
 
 EXAMPLES = REPO / "examples"
 _MARKER = re.compile(r"#\s*(expect|expect-opt-in|known-miss):\s*(WXK\d{3}(?:\s*,\s*WXK\d{3})*)\s*$")
@@ -51,8 +51,8 @@ def _without_column(report: Set[Tuple[str, int, int, str]]) -> Expected:
 def test_examples_exist_and_cover_every_default_rule():
     expected = _expectations()
     expected_codes = {code for _path, _line, code in expected["expect"]}
-    default_codes = {rule.code for rule in ALL_RULES if rule.default}
-    opt_in_codes = {rule.code for rule in ALL_RULES if not rule.default}
+    default_codes = {rule.code for rule in RULES if rule.default}
+    opt_in_codes = {rule.code for rule in RULES if not rule.default}
     assert default_codes <= expected_codes, f"no example for {sorted(default_codes - expected_codes)}"
     assert not expected_codes & opt_in_codes, "opt-in findings are marked # expect-opt-in:, not # expect:"
     assert {code for _path, _line, code in expected["expect-opt-in"]} <= opt_in_codes

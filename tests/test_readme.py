@@ -13,8 +13,8 @@ def test_ci_runs_the_readme_test_command():
 
 
 def test_readme_lists_every_rule():
-    from wxkf_lint.rules import ALL_RULES
+    from wxkf_lint.registry import RULES
 
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    for rule in ALL_RULES:
+    for rule in RULES:
         assert f"| {rule.code} | {rule.name} |" in readme

@@ -25,7 +25,7 @@ from wxkf_lint.analysis import FileContext
 from wxkf_lint.dispatch import run_rules
 from wxkf_lint.reporters import formats
 from wxkf_lint.rulebook import page_text, sections
-from wxkf_lint.rules import ALL_RULES, RULES_BY_CODE
+from wxkf_lint.registry import RULES, RULES_BY_CODE, load
 from wxkf_lint.rules.base import LintRule
 from wxkf_lint.settings import Settings
 
@@ -90,9 +90,9 @@ def test_sarif_describes_the_tool_and_every_rule(tmp_path):
     driver = log["runs"][0]["tool"]["driver"]
     assert (driver["name"], driver["version"]) == ("wxkf-lint", __version__)
     assert driver["informationUri"].startswith("https://")
-    assert [rule["id"] for rule in driver["rules"]] == list(codes.ENGINE_CODES) + [rule.code for rule in ALL_RULES]
+    assert [rule["id"] for rule in driver["rules"]] == list(codes.ENGINE_CODES) + [rule.code for rule in RULES]
     by_id = {rule["id"]: rule for rule in driver["rules"]}
-    for rule in ALL_RULES:
+    for rule in RULES:
         descriptor = by_id[rule.code]
         page = page_text(rule.code)
         assert page is not None
@@ -186,19 +186,22 @@ def test_readme_lists_every_format():
 # Internal errors: a rule that raises, by monkeypatching its class in this process.
 
 
-def _make_rule_raise(monkeypatch, code: str, method: str) -> None:
-    def failing(self, node):
-        raise ValueError("rule exploded\nwith a second line")
+def _make_rule_raise(monkeypatch, code: str) -> None:
+    """The rule raises at the first comparison of the file, as a bug in its check would."""
 
-    failing.__name__ = method  # LibCST finds visitor methods by name
-    monkeypatch.setattr(RULES_BY_CODE[code], method, failing)
+    def failing(self):
+        for _node in self.nodes(cst.Comparison):
+            raise ValueError("rule exploded\nwith a second line")
+        yield from ()
+
+    monkeypatch.setattr(load(RULES_BY_CODE[code]), "check", failing)
 
 
 def test_a_failing_rule_keeps_the_other_rules_findings(tmp_path, monkeypatch, capsys):
     write(tmp_path / "kf.py", TWO_RULES)
     write(tmp_path / "other.py", DEFECTIVE)
     monkeypatch.chdir(tmp_path)
-    _make_rule_raise(monkeypatch, "WXK102", "visit_Comparison")
+    _make_rule_raise(monkeypatch, "WXK102")
     assert cli.main(["kf.py", "other.py"]) == 2
     out, err = capsys.readouterr()
     assert out.splitlines() == [
@@ -214,7 +217,7 @@ def test_a_failing_rule_keeps_the_other_rules_findings(tmp_path, monkeypatch, ca
 def test_verbose_prints_the_traceback(tmp_path, monkeypatch, capsys):
     write(tmp_path / "kf.py", TWO_RULES)
     monkeypatch.chdir(tmp_path)
-    _make_rule_raise(monkeypatch, "WXK101", "visit_Comparison")
+    _make_rule_raise(monkeypatch, "WXK101")
     assert cli.main(["--verbose", "--exit-zero", "kf.py"]) == 2
     out, err = capsys.readouterr()
     assert "kf.py:8:8: WXK102" in out
@@ -226,7 +229,7 @@ def test_verbose_prints_the_traceback(tmp_path, monkeypatch, capsys):
 def test_internal_error_in_json_and_sarif(tmp_path, monkeypatch, capsys):
     write(tmp_path / "kf.py", TWO_RULES)
     monkeypatch.chdir(tmp_path)
-    _make_rule_raise(monkeypatch, "WXK102", "visit_Comparison")
+    _make_rule_raise(monkeypatch, "WXK102")
     assert cli.main(["--format", "json", "kf.py"]) == 2
     rows = json.loads(capsys.readouterr().out)
     assert [row["code"] for row in rows] == ["WXK003", "WXK101"]
@@ -241,7 +244,7 @@ def test_internal_error_in_json_and_sarif(tmp_path, monkeypatch, capsys):
 def test_a_noqa_does_not_hide_an_internal_error(tmp_path, monkeypatch, capsys):
     write(tmp_path / "kf.py", TWO_RULES.replace('== "0":', '== "0":  # noqa'))
     monkeypatch.chdir(tmp_path)
-    _make_rule_raise(monkeypatch, "WXK102", "visit_Comparison")
+    _make_rule_raise(monkeypatch, "WXK102")
     assert cli.main(["kf.py"]) == 2
     assert "WXK003" in capsys.readouterr().out
 
@@ -251,7 +254,7 @@ def test_flake8_reports_the_failure_and_the_other_findings(tmp_path, monkeypatch
 
     write(tmp_path / "kf.py", TWO_RULES)
     monkeypatch.chdir(tmp_path)
-    _make_rule_raise(monkeypatch, "WXK102", "visit_Comparison")
+    _make_rule_raise(monkeypatch, "WXK102")
     assert flake8_main(["--isolated", "--jobs", "1", "--select", "WXK", "kf.py"]) == 1
     out = capsys.readouterr().out
     assert out.splitlines() == [
@@ -260,48 +263,40 @@ def test_flake8_reports_the_failure_and_the_other_findings(tmp_path, monkeypatch
     ]
 
 
-# The dispatcher itself, including the traversal path that rules with attribute visitors take.
+# The dispatcher itself.
 
 
 class _Counting(LintRule):
-    code, name, summary = "WXK990", "counting", "reports every Name"
+    code = "WXK101"
 
-    def visit_Name(self, node: cst.Name) -> None:
-        self.report(node, "a name")
+    def check(self):
+        for node in self.nodes(cst.Name):
+            yield self.report(node, "a name")
 
 
 class _FailsOnSecondName(LintRule):
-    code, name, summary = "WXK991", "fails-on-second-name", "raises on its second Name"
+    code = "WXK102"
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         self.calls = 0
 
-    def visit_Name(self, node: cst.Name) -> None:
-        self.calls += 1
-        self.report(node, "a name")
-        if self.calls == 2:
-            raise KeyError("second")
+    def check(self):
+        for node in self.nodes(cst.Name):
+            self.calls += 1
+            yield self.report(node, "a name")
+            if self.calls == 2:
+                raise KeyError("second")
 
 
-class _TraversingFailure(_FailsOnSecondName):
-    """An attribute visitor: this rule cannot be dispatched from the index and runs in a real traversal."""
-
-    code = "WXK992"
-
-    def visit_Name_value(self, node: cst.Name) -> None:
-        pass
-
-
-@pytest.mark.parametrize("failing_rule", [_FailsOnSecondName, _TraversingFailure])
-def test_dispatch_isolates_the_failing_rule(failing_rule):
+def test_dispatch_isolates_the_failing_rule():
     module = cst.parse_module("a = b\nc = d\n")
     context = FileContext(module, Settings(), "x.py")
-    counting, failing = _Counting(context), failing_rule(context)
-    failures = run_rules(module, context.index, [failing, counting])
-    assert len(counting.reports) == 4
+    counting, failing = _Counting(context), _FailsOnSecondName(context)
+    reports, failures = run_rules([failing, counting])
+    assert [report.node.value for report in reports] == ["a", "b", "c", "d"]
+    assert {report.code for report in reports} == {"WXK101"}, "a failed rule's reports are dropped"
     assert failing.calls == 2, "a rule that raised is called no more on this file"
-    assert failing.reports == [], "a failed rule's reports are dropped"
     (failure,) = failures
     assert failure.rule is failing
     assert isinstance(failure.error, KeyError)

@@ -29,14 +29,14 @@ from wxkf_lint import codes
 from wxkf_lint.analysis.strings import literal_string
 from wxkf_lint.engine import Linter
 from wxkf_lint.findings import Finding
-from wxkf_lint.rules import ALL_RULES
+from wxkf_lint.registry import RULES
 from wxkf_lint.settings import Settings
 from wxkf_lint.source import SourceText, decode
 
 # hypothesmith compiles every program it generates, and generated code like ``1()`` draws SyntaxWarnings.
 pytestmark = pytest.mark.filterwarnings("ignore::SyntaxWarning")
 
-OPT_IN = [rule.code for rule in ALL_RULES if not rule.default]
+OPT_IN = [rule.code for rule in RULES if not rule.default]
 
 
 def _generated(examples: int) -> settings:

@@ -7,12 +7,12 @@ import pytest
 from tests.helpers import lint
 from tests.rulebook_cases import RULES_DIR, page_cases
 from wxkf_lint.rulebook import sections
-from wxkf_lint.rules import ALL_RULES
+from wxkf_lint.registry import RULES
 
 REQUIRED_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety")
 
 
-@pytest.mark.parametrize("rule", ALL_RULES, ids=lambda rule: rule.code)
+@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.code)
 def test_every_rule_has_a_complete_page(rule):
     page = RULES_DIR / f"{rule.code}.md"
     assert page.is_file(), f"missing rule page {page}"

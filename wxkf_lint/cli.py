@@ -18,6 +18,7 @@ from wxkf_lint.config import ConfigError, apply_overrides, load_settings
 from wxkf_lint.discovery import DiscoveryError, iter_files
 from wxkf_lint.engine import Linter
 from wxkf_lint.findings import Finding
+from wxkf_lint.registry import RULES, RULES_BY_CODE
 from wxkf_lint.reporters import REPORTERS, formats, internal_errors_report, statistics_report
 from wxkf_lint.rulebook import page_text
 from wxkf_lint.runner import default_jobs, lint_files
@@ -139,24 +140,20 @@ def add_noqa_and_report(findings: Sequence[Finding]) -> int:
 
 
 def list_rules() -> str:
-    from wxkf_lint.rules import ALL_RULES  # imports LibCST: only for the commands that need the rules
-
     rows = [f"{'code':<8}{'name':<32}{'default':<9}summary"]
-    for rule in ALL_RULES:
+    for rule in RULES:
         rows.append(f"{rule.code:<8}{rule.name:<32}{'yes' if rule.default else 'opt-in':<9}{rule.summary}")
     return "\n".join(rows) + "\n"
 
 
 def explain(code: str) -> str:
-    from wxkf_lint.rules import RULES_BY_CODE
-
     code = code.strip().upper()
     rule = RULES_BY_CODE.get(code)
     if rule is None:
         raise UsageError(f"--explain: unknown rule code {code!r} (see --list-rules)")
     page = page_text(code)
-    if page is None:
-        return f"{rule.code} {rule.name}\n\n{rule.summary}\n\n{(rule.__doc__ or '').strip()}\n"
+    if page is None:  # an install without the rule book: the table still names and sums up the rule
+        return f"{rule.code} {rule.name}\n\n{rule.summary}\n"
     return page if page.endswith("\n") else page + "\n"
 
 

@@ -8,13 +8,13 @@ default: a misspelt ``ignore`` that is skipped looks exactly like a rule that do
 from __future__ import annotations
 
 import difflib
-import re
 import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from wxkf_lint.codes import invalid_selectors
+from wxkf_lint.options import OPTIONS_BY_KEY, OptionError
 from wxkf_lint.settings import Settings
 
 if sys.version_info >= (3, 11):
@@ -25,9 +25,7 @@ else:  # pragma: no cover - exercised on 3.9/3.10
 SECTION = "wxkf-lint"
 _CODE_KEYS = ("select", "ignore", "extend-select", "extend-ignore")
 _GLOB_KEYS = ("exclude", "extend-exclude")
-KNOWN_KEYS = _CODE_KEYS + ("per-file-ignores",) + _GLOB_KEYS + ("max-retries", "wrappers")
-#: ASCII only on purpose: the prefilter turns wrapper names into a bytes regex (see prefilter.py).
-_DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+KNOWN_KEYS = _CODE_KEYS + ("per-file-ignores",) + _GLOB_KEYS + tuple(OPTIONS_BY_KEY)
 
 
 class ConfigError(Exception):
@@ -128,21 +126,6 @@ def _per_file_ignores(where: str, key: str, value: Any) -> Dict[str, List[str]]:
     return {glob: _codes(where, f'{key}."{glob}"', codes) for glob, codes in value.items()}
 
 
-def _max_retries(where: str, key: str, value: Any) -> int:
-    # bool is an int subclass: ``max-retries = true`` must not mean 1.
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ConfigError(f"{where} {key}: expected a non-negative integer, got {value!r}")
-    return value
-
-
-def _wrappers(where: str, key: str, value: Any) -> List[str]:
-    names = _string_list(where, key, value, "a list of dotted function names")
-    for name in names:
-        if not _DOTTED.match(name):
-            raise ConfigError(f"{where} {key}: expected a dotted function name (e.g. \"app.wecom.post\"), got {name!r}")
-    return names
-
-
 def _unknown_key(where: str, key: str) -> ConfigError:
     close = difflib.get_close_matches(key.replace("_", "-"), KNOWN_KEYS, n=1)
     hint = f", did you mean {close[0]!r}?" if close else ""
@@ -153,6 +136,7 @@ def settings_from_table(table: Mapping[str, Any], source: Path) -> Settings:
     """Validate every key of ``[tool.wxkf-lint]`` read from ``source`` and build the settings."""
     where = f"{source}: [tool.{SECTION}]"
     values: Dict[str, Any] = {}
+    options: Dict[str, Any] = {}
     for key, value in table.items():
         field = key.replace("-", "_")
         if key in _CODE_KEYS:
@@ -161,13 +145,14 @@ def settings_from_table(table: Mapping[str, Any], source: Path) -> Settings:
             values[field] = _string_list(where, key, value, "a list of glob strings")
         elif key == "per-file-ignores":
             values[field] = _per_file_ignores(where, key, value)
-        elif key == "max-retries":
-            values[field] = _max_retries(where, key, value)
-        elif key == "wrappers":
-            values[field] = _wrappers(where, key, value)
+        elif key in OPTIONS_BY_KEY:
+            try:
+                options[key] = OPTIONS_BY_KEY[key].validate(value)
+            except OptionError as error:
+                raise ConfigError(f"{where} {key}: {error}") from None
         else:
             raise _unknown_key(where, key)
-    return Settings(config_path=source, root=source.resolve().parent, **values)
+    return Settings(config_path=source, root=source.resolve().parent, options=options, **values)
 
 
 # -- command-line overrides ---------------------------------------------------------------------------

@@ -19,8 +19,10 @@ from wxkf_lint import codes
 from wxkf_lint.findings import Finding, Fix
 from wxkf_lint.lines import LineIndex
 from wxkf_lint.noqa import is_suppressed, noqa_lines
+from wxkf_lint.options import WRAPPERS
 from wxkf_lint.prefilter import Markers
-from wxkf_lint.selection import ignored_for_path, is_ignored
+from wxkf_lint.registry import RuleInfo, load
+from wxkf_lint.selection import enabled_rules, ignored_for_path, is_ignored
 from wxkf_lint.settings import Settings
 from wxkf_lint.source import DecodeError, SourceText, decode
 
@@ -41,18 +43,21 @@ class Linter:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Linter":
-        return cls(settings, Markers(settings.wrappers))
+        return cls(settings, Markers(settings.get(WRAPPERS)))
+
+    @cached_property
+    def enabled(self) -> Sequence[RuleInfo]:
+        """The rules this run executes, read from the rule table: no rule module is imported for it."""
+        return enabled_rules(self.settings)
 
     @cached_property
     def rules(self) -> Sequence[Type[LintRule]]:
-        """The enabled rules, loaded when the first file passes the prefilter, not before.
+        """The enabled rules' classes, loaded when the first file passes the prefilter, not before.
 
         Loading them imports LibCST, the rules and the analysis: 0.17 s, more than a whole run over a
         tree whose files never mention WeCom (a pre-commit hook, 20,000 empty ``__init__.py``).
         """
-        from wxkf_lint.selection import enabled_rules
-
-        return enabled_rules(self.settings)
+        return [load(rule) for rule in self.enabled]
 
     def lint_path(self, path: str) -> List[Finding]:
         try:
@@ -69,7 +74,7 @@ class Linter:
 
     def lint_passed_bytes(self, data: bytes, path: str) -> List[Finding]:
         """Lint bytes that passed the prefilter already (the runner tests each file once, in one process)."""
-        if not self.rules:
+        if not self.enabled:
             return []
         try:
             source = decode(data)
@@ -79,7 +84,7 @@ class Linter:
 
     def lint_source(self, source: SourceText, path: str) -> List[Finding]:
         """Lint decoded text (flake8's lines, a fixed text): the prefilter runs on the text itself."""
-        if not self.markers.search(source.text) or not self.rules:
+        if not self.markers.search(source.text) or not self.enabled:
             return []
         return self._lint_text(source.text, path)
 
@@ -109,9 +114,7 @@ class Linter:
         from wxkf_lint.positions import resolve_positions
 
         context = FileContext(module, self.settings, path)
-        visitors = [rule(context) for rule in self.rules]
-        failures = run_rules(module, context.index, visitors)
-        reports = [report for visitor in visitors for report in visitor.reports]
+        reports, failures = run_rules([rule(context) for rule in self.rules])
         if not reports and not failures:
             return [], []
         positions, spans = resolve_positions(
@@ -241,7 +244,7 @@ def _syntax_error(text: str, path: str, error: cst.ParserSyntaxError) -> Finding
 
 def _rule_failure(failure: RuleFailure, positions, path: str) -> Finding:
     """WXK003 where the rule raised, naming the rule and the exception; the traceback for ``--verbose``."""
-    rule = failure.rule
+    rule = failure.rule.info
     where = positions.get(failure.node)
     line, column = (where.start.line, where.start.column + 1) if where is not None else (1, 1)
     message = f"internal error in rule {rule.code} ({rule.name}): {_describe(failure.error)}"

@@ -9,11 +9,12 @@ Opt-in rules run only when flake8's ``--select``/``--extend-select`` names their
 from __future__ import annotations
 
 import sys
-from typing import Any, ClassVar, Iterator, List, Optional, Tuple
+from typing import Any, ClassVar, Dict, Iterator, List, Optional, Tuple
 
 from wxkf_lint import __version__
 from wxkf_lint.engine import Linter
-from wxkf_lint.rules import ALL_RULES
+from wxkf_lint.options import OPTIONS, OptionError
+from wxkf_lint.registry import RULES
 from wxkf_lint.settings import Settings
 from wxkf_lint.source import SourceText
 
@@ -30,31 +31,25 @@ class WxkfChecker:
 
     @classmethod
     def add_options(cls, option_manager: Any) -> None:
-        option_manager.add_option(
-            "--wxkf-max-retries",
-            type=int,
-            default=3,
-            parse_from_config=True,
-            help="wxkf-lint: the most retries WXK202 allows (default: %(default)s)",
-        )
-        option_manager.add_option(
-            "--wxkf-wrappers",
-            default="",
-            comma_separated_list=True,
-            parse_from_config=True,
-            help="wxkf-lint: dotted names of the project's own functions that send a WeCom request",
-        )
+        """One flake8 option per declared option (``--wxkf-max-retries``), also read from flake8's config.
+
+        Values arrive as text and are validated in :meth:`parse_options` by the option itself, so that
+        the command line, flake8's config and pyproject.toml accept exactly the same values.
+        """
+        for option in OPTIONS:
+            option_manager.add_option(
+                option.flake8_flag,
+                default=None,
+                metavar=option.metavar,
+                parse_from_config=True,
+                help=f"wxkf-lint: {option.help} (default: {option.default!r})",
+            )
 
     @classmethod
     def parse_options(cls, options: Any) -> None:
         named = set(getattr(options, "select", None) or []) | set(getattr(options, "extend_select", None) or [])
-        opt_in = [rule.code for rule in ALL_RULES if not rule.default and rule.code in named]
-        settings = Settings(
-            extend_select=opt_in,
-            max_retries=int(getattr(options, "wxkf_max_retries", 3)),
-            wrappers=[name for name in (getattr(options, "wxkf_wrappers", None) or []) if name],
-        )
-        cls._linter = Linter.from_settings(settings)
+        opt_in = [rule.code for rule in RULES if not rule.default and rule.code in named]
+        cls._linter = Linter.from_settings(Settings(extend_select=opt_in, options=flake8_option_values(options)))
 
     def run(self) -> Iterator[Tuple[int, int, str, type]]:
         # The limit the runner sets (cli.main): LibCST's code generation, which places findings, recurses once
@@ -67,3 +62,22 @@ class WxkfChecker:
         source = SourceText(text=text, encoding="utf-8", bom=False, newline=newline)
         for finding in linter.lint_source(source, self.filename):
             yield finding.line, finding.column - 1, f"{finding.code} {finding.message}", type(self)
+
+
+def flake8_option_values(options: Any) -> Dict[str, Any]:
+    """The declared options flake8 was given (command line or config), validated; exit 2 on a bad one.
+
+    flake8 has no error channel for a plugin's options, so a bad value is reported as argparse reports
+    its own: one line on stderr and exit status 2, never a traceback.
+    """
+    values: Dict[str, Any] = {}
+    for option in OPTIONS:
+        text = getattr(options, option.flake8_flag[2:].replace("-", "_"), None)
+        if text is None:
+            continue
+        try:
+            values[option.key] = option.parse_text(str(text))
+        except OptionError as error:
+            sys.stderr.write(f"flake8: error: {option.flake8_flag}: {error}\n")
+            raise SystemExit(2) from None
+    return values

@@ -11,6 +11,7 @@ from urllib.parse import quote
 from wxkf_lint import __version__, codes
 from wxkf_lint.baseline import SARIF_FINGERPRINT_KEY, with_fingerprints
 from wxkf_lint.findings import Finding, Fix
+from wxkf_lint.registry import RULES
 from wxkf_lint.rulebook import page_text, sections
 
 PROJECT_URL = "https://github.com/wxkf-lint/wxkf-lint"
@@ -77,20 +78,14 @@ def sarif_report(findings: Sequence[Finding]) -> str:
 
 
 def _rule_descriptors() -> List[Dict[str, Any]]:
-    """One ``reportingDescriptor`` per code: the engine's codes, then every rule, described by its page.
-
-    The registry is imported here, not at module level: it loads LibCST, which a run that reports in
-    another format, or parses nothing, never needs.
-    """
-    from wxkf_lint.rules import ALL_RULES
-
+    """One ``reportingDescriptor`` per code: the engine's codes, then every rule, described by its page."""
     descriptors = []
     for code, name in codes.ENGINE_CODES.items():
         summary = codes.ENGINE_SUMMARIES[code]
         descriptors.append(
             _descriptor(code, name, summary, summary, f"# {code} {name}\n\n{summary}\n", f"{PROJECT_URL}#rules")
         )
-    for rule in ALL_RULES:
+    for rule in RULES:
         page = page_text(rule.code)
         if page is None:  # an install without the rule book: the registry still names and sums up the rule
             full, page = rule.summary, f"# {rule.code} {rule.name}\n\n{rule.summary}\n"

@@ -11,32 +11,28 @@ from __future__ import annotations
 
 import fnmatch
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING, Iterable, List, Optional, Sequence, Set, Type
+from typing import Iterable, List, Optional, Sequence, Set
 
+from wxkf_lint.registry import RULES, RuleInfo
 from wxkf_lint.settings import Settings
-
-if TYPE_CHECKING:  # the rules import LibCST: loaded only by enabled_rules, when a file is parsed
-    from wxkf_lint.rules.base import LintRule
 
 
 def _longest_match(code: str, selectors: Iterable[str]) -> int:
     return max((len(s) for s in selectors if code.startswith(s)), default=-1)
 
 
-def _is_enabled(rule: Type[LintRule], selected: Sequence[str], ignored: Sequence[str]) -> bool:
+def _is_enabled(rule: RuleInfo, selected: Sequence[str], ignored: Sequence[str]) -> bool:
     if not rule.default and rule.code not in selected:
         return False
     chosen = _longest_match(rule.code, selected)
     return chosen >= 0 and chosen >= _longest_match(rule.code, ignored)
 
 
-def enabled_rules(settings: Settings) -> List[Type[LintRule]]:
-    """The rule classes a run with these settings executes, in code order."""
-    from wxkf_lint.rules import ALL_RULES
-
+def enabled_rules(settings: Settings) -> List[RuleInfo]:
+    """The rules a run with these settings executes, in code order (read from the table: nothing is imported)."""
     selected = list(settings.select if settings.select is not None else ["WXK"]) + list(settings.extend_select)
     ignored = list(settings.ignore) + list(settings.extend_ignore)
-    return [rule for rule in ALL_RULES if _is_enabled(rule, selected, ignored)]
+    return [rule for rule in RULES if _is_enabled(rule, selected, ignored)]
 
 
 def ignored_for_path(settings: Settings, path: Optional[str]) -> Set[str]:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple, TypeVar
+
+from wxkf_lint.options import Option
+
+T = TypeVar("T")
 
 DEFAULT_EXCLUDES: Tuple[str, ...] = (
     ".git",
@@ -34,12 +38,16 @@ class Settings:
     per_file_ignores: Dict[str, List[str]] = field(default_factory=dict)
     exclude: Optional[List[str]] = None
     extend_exclude: List[str] = field(default_factory=list)
-    max_retries: int = 3
-    wrappers: List[str] = field(default_factory=list)
+    #: option key → validated value, for the options (:mod:`wxkf_lint.options`) that were set
+    options: Dict[str, Any] = field(default_factory=dict)
     #: the pyproject.toml the settings were read from, if any
     config_path: Optional[Path] = None
     #: the folder that relative globs (exclude, per-file-ignores) are matched from
     root: Path = field(default_factory=Path.cwd)
+
+    def get(self, option: Option[T]) -> T:
+        """The option's value: as set, or its declared default."""
+        return self.options.get(option.key, option.default)
 
     @property
     def excludes(self) -> List[str]:

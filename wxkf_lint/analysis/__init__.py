@@ -18,6 +18,7 @@ from wxkf_lint.analysis.index import SyntaxIndex
 from wxkf_lint.analysis.responses import ResponseAnalysis
 from wxkf_lint.analysis.usage import UsageAnalysis
 from wxkf_lint.analysis.wechatpy import WechatpyUsage
+from wxkf_lint.options import WRAPPERS
 from wxkf_lint.settings import Settings
 
 
@@ -30,7 +31,7 @@ class FileContext:
         self.path = path
         self.index = SyntaxIndex(module)
         self.wechatpy = WechatpyUsage(self.index)
-        self.calls = CallAnalysis(self.index, self.wechatpy, settings.wrappers)
+        self.calls = CallAnalysis(self.index, self.wechatpy, settings.get(WRAPPERS))
         self.responses = ResponseAnalysis(self.index, self.calls, self.wechatpy)
 
     @cached_property

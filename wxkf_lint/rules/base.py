@@ -1,21 +1,28 @@
-"""The shape every rule has: a small LibCST batched visitor that reads the shared file context.
+"""The rule contract: a rule is its row in the rule table plus one entry point, ``check``.
 
-Rules are modelled on Fixit's ``LintRule``: one class per module, a docstring with the why, class-level
-``code``/``name``/``summary``, ``visit_*`` methods, and ``self.report(node, message, replacement=...)``.
-All enabled rules of a file run in one ``libcst.visit_batched`` traversal over the tree the engine parsed
-once; what a rule needs to know about WeCom calls, responses, retries and tokens it reads from
-``self.context`` (built once per file by :mod:`wxkf_lint.analysis`) instead of walking the tree itself.
+A rule's metadata (name, summary, default, fix, options) is its row in :mod:`wxkf_lint.registry`, which
+loads without this module.  The class holds only what runs: ``code`` (which row it is) and ``check``.
+For each file the engine builds one instance with the file's shared analysis (``self.context``, built
+once per file by :mod:`wxkf_lint.analysis`), calls ``check()`` once and collects the :class:`Report`\\ s
+it yields.  There is no traversal: what a rule needs to know about WeCom calls, responses, retries and
+tokens it reads from the analysis, and a rule that needs every node of one type reads the analysis'
+index through :meth:`LintRule.nodes` (source order), which also records the node the rule is at, so
+that an exception is reported (WXK003) where it happened.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, List, Optional
+from typing import TYPE_CHECKING, ClassVar, Iterable, Iterator, Optional, Type, TypeVar
 
 import libcst as cst
 
+from wxkf_lint.registry import RULES_BY_CODE, RuleInfo
+
 if TYPE_CHECKING:
     from wxkf_lint.analysis import FileContext
+
+N = TypeVar("N", bound=cst.CSTNode)
 
 
 @dataclass(frozen=True)
@@ -37,22 +44,30 @@ class Report:
     unsafe: bool = False
 
 
-class LintRule(cst.BatchableCSTVisitor):
-    """Base class of all rules.
-
-    Subclasses set ``code`` (``WXKnnn``), ``name`` (kebab-case), ``summary`` (one line for
-    ``--list-rules``) and ``default`` (False for opt-in rules), then implement ``visit_*``/``leave_*``.
-    """
+class LintRule:
+    """Base class of all rules: set ``code`` (``WXKnnn``, a row of the rule table) and implement ``check``."""
 
     code: ClassVar[str]
-    name: ClassVar[str]
-    summary: ClassVar[str]
-    default: ClassVar[bool] = True
 
     def __init__(self, context: "FileContext") -> None:
-        super().__init__()
         self.context = context
-        self.reports: List[Report] = []
+        #: the node the rule is looking at, where an exception it raises is reported
+        self.at: cst.CSTNode = context.module
+
+    @property
+    def info(self) -> RuleInfo:
+        """The rule's row in the rule table (name, summary, default, fix, options)."""
+        return RULES_BY_CODE[self.code]
+
+    def check(self) -> Iterable[Report]:
+        """Every finding of this rule in the file (``yield self.report(...)``); called once per file."""
+        raise NotImplementedError
+
+    def nodes(self, kind: Type[N]) -> Iterator[N]:
+        """Every node of type ``kind`` in the file, in source order, from the index the analysis built."""
+        for node in self.context.index.nodes(kind):
+            self.at = node
+            yield node
 
     def report(
         self,
@@ -63,11 +78,9 @@ class LintRule(cst.BatchableCSTVisitor):
         replaced: Optional[cst.CSTNode] = None,
         fix_description: str = "",
         unsafe: bool = False,
-    ) -> None:
-        """Record a finding at ``node``; ``replacement`` swaps ``replaced`` (default: ``node``) as a fix, a safe
-        one unless ``unsafe`` (a fix that changes what is sent)."""
+    ) -> Report:
+        """A finding at ``node``; ``replacement`` swaps ``replaced`` (default: ``node``) as a fix, a safe one
+        unless ``unsafe`` (a fix that changes what is sent)."""
         if replacement is not None and replaced is None:
             replaced = node
-        self.reports.append(
-            Report(node, self.code, self.name, message, replacement, replaced, fix_description, unsafe)
-        )
+        return Report(node, self.code, self.info.name, message, replacement, replaced, fix_description, unsafe)

@@ -12,7 +12,7 @@ too: Tencent Cloud SMS answers ``{"result": 0, "errmsg": "OK"}``, with no errcod
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Optional
+from typing import Iterator, Optional
 
 import libcst as cst
 
@@ -21,7 +21,7 @@ from wxkf_lint.analysis.strings import literal_string
 from wxkf_lint.analysis.syntax import callee_name, dotted_name
 from wxkf_lint.analysis.tokens import is_test_file
 from wxkf_lint.analysis.branches import in_branch_test
-from wxkf_lint.rules.base import LintRule
+from wxkf_lint.rules.base import LintRule, Report
 
 #: errmsg texts (lower-case fragments) that identify one errcode, most specific first
 _TEXT_CODES = (
@@ -74,8 +74,16 @@ class ErrmsgBranch(LintRule):
     """Finds tests of errmsg text: comparisons, string methods, regexes, ``match``, lookups keyed by it."""
 
     code = "WXK101"
-    name = "errmsg-branch"
-    summary = "branching on errmsg text instead of errcode"
+
+    def check(self) -> Iterator[Report]:
+        for call in self.nodes(cst.Call):
+            yield from self._check_call(call)
+        for comparison in self.nodes(cst.Comparison):
+            yield from self._check_comparison(comparison)
+        for match in self.nodes(cst.Match):
+            yield from self._check_match(match)
+        for subscript in self.nodes(cst.Subscript):
+            yield from self._check_subscript(subscript)
 
     def _in_test_assertion(self, node: cst.CSTNode) -> bool:
         """``assert resp["errmsg"] == "ok"`` in a test checks the test's own canned answer: it decides nothing
@@ -101,7 +109,7 @@ class ErrmsgBranch(LintRule):
     def _is_test_file(self) -> bool:
         return is_test_file(self.context.path)
 
-    def visit_Comparison(self, node: cst.Comparison) -> None:
+    def _check_comparison(self, node: cst.Comparison) -> Iterator[Report]:
         if self._in_test_assertion(node):
             return
         left = node.left
@@ -114,13 +122,13 @@ class ErrmsgBranch(LintRule):
                     texts = _strings_of(other)
                     is_lookup = isinstance(target.operator, (cst.In, cst.NotIn)) and errmsg_side is left
                     if texts is not None or is_lookup:
-                        self._report_comparison(node, texts[0] if texts else None)
+                        yield self._report_comparison(node, texts[0] if texts else None)
                         return
             left = right
 
-    def _report_comparison(self, node: cst.Comparison, text: Optional[str]) -> None:
+    def _report_comparison(self, node: cst.Comparison, text: Optional[str]) -> Report:
         replacement = self._fix(node)
-        self.report(
+        return self.report(
             node,
             _message(text),
             replacement=replacement,
@@ -164,28 +172,28 @@ class ErrmsgBranch(LintRule):
                 return node.with_changes(args=[first])
         return None
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def _check_call(self, node: cst.Call) -> Iterator[Report]:
         if self._in_test_assertion(node):
             return
         func = node.func
         name = callee_name(node)
         if isinstance(func, cst.Attribute) and name in _STRING_TESTS and self._errmsg_of(func.value) is not None:
             if in_branch_test(self.context.index, node):
-                self.report(node, _message(literal_string(node.args[0].value) if node.args else None))
+                yield self.report(node, _message(literal_string(node.args[0].value) if node.args else None))
         elif dotted_name(func) in _REGEX_TESTS and len(node.args) >= 2 and self._errmsg_of(node.args[1].value) is not None:
-            self.report(node, _message(None))
+            yield self.report(node, _message(None))
         elif isinstance(func, cst.Attribute) and name == "get" and node.args and self._errmsg_of(node.args[0].value) is not None:
-            self.report(node, _message(None))
+            yield self.report(node, _message(None))
 
-    def visit_Subscript(self, node: cst.Subscript) -> None:
+    def _check_subscript(self, node: cst.Subscript) -> Iterator[Report]:
         if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
             if self._errmsg_of(node.slice[0].slice.value) is not None:
-                self.report(node, _message(None))
+                yield self.report(node, _message(None))
 
-    def visit_Match(self, node: cst.Match) -> None:
+    def _check_match(self, node: cst.Match) -> Iterator[Report]:
         if self._errmsg_of(node.subject) is None:
             return
         for case in node.cases:
             if isinstance(case.pattern, cst.MatchValue) and literal_string(case.pattern.value) is not None:
-                self.report(node, _message(literal_string(case.pattern.value)))
+                yield self.report(node, _message(literal_string(case.pattern.value)))
                 return

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import re
 from functools import cached_property
-from typing import List, Optional
+from typing import Iterator, List, Optional
 
 import libcst as cst
 
 from wxkf_lint.analysis.responses import ERRCODE, Read
 from wxkf_lint.analysis.strings import literal_string
-from wxkf_lint.rules.base import LintRule
+from wxkf_lint.rules.base import LintRule, Report
 
 _INT_TEXT = re.compile(r"^\s*-?\d+\s*$")
 _COMPARE = (cst.Equal, cst.NotEqual, cst.In, cst.NotIn, cst.Is, cst.IsNot)
@@ -45,10 +45,14 @@ class ErrcodeComparedToStr(LintRule):
     """Finds errcode compared (==, !=, in, is) with string literals; fixes numeric strings to ints."""
 
     code = "WXK102"
-    name = "errcode-compared-to-str"
-    summary = "errcode compared with a string (errcode is an int)"
 
-    def visit_Comparison(self, node: cst.Comparison) -> None:
+    def check(self) -> Iterator[Report]:
+        for comparison in self.nodes(cst.Comparison):
+            report = self._check_comparison(comparison)
+            if report is not None:
+                yield report
+
+    def _check_comparison(self, node: cst.Comparison) -> Optional[Report]:
         responses = self.context.responses
         left = node.left
         for position, target in enumerate(node.comparisons):
@@ -62,9 +66,9 @@ class ErrcodeComparedToStr(LintRule):
                     if literals is None:
                         continue
                     texts = [literal_string(item) or "" for item in literals]
-                    self._report(node, position, other, other_is_right, texts)
-                    return
+                    return self._report(node, position, other, other_is_right, texts)
             left = right
+        return None
 
     def _may_be_wecom(self, read: Read) -> bool:
         """Whether the errcode read may be WeCom's (a number): always for a WeCom answer; for any other
@@ -96,7 +100,7 @@ class ErrcodeComparedToStr(LintRule):
                         return True
         return False
 
-    def _report(self, node: cst.Comparison, position: int, other: cst.BaseExpression, other_is_right: bool, texts: List[str]) -> None:
+    def _report(self, node: cst.Comparison, position: int, other: cst.BaseExpression, other_is_right: bool, texts: List[str]) -> Report:
         shown = ", ".join(texts)
         numeric = all(_INT_TEXT.match(text) for text in texts)
         replacement = None
@@ -109,7 +113,7 @@ class ErrcodeComparedToStr(LintRule):
             elif position == 0:
                 replacement = node.with_changes(left=new_other)
         hint = f"compare with the int {shown}" if numeric else "compare with an int errcode"
-        self.report(
+        return self.report(
             node,
             f"errcode compared with a string; errcode is a JSON number, so this test never matches — {hint}",
             replacement=replacement,

@@ -9,7 +9,7 @@ wechatpy clients and same-file wrappers that check errcode themselves.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Set
+from typing import Iterator, Optional, Set
 
 import libcst as cst
 
@@ -17,10 +17,7 @@ from wxkf_lint.analysis.calls import WeComCall
 from wxkf_lint.analysis.syntax import callee_name, dotted_name, receiver
 from wxkf_lint.analysis.usage import DOWNLOAD_ENDPOINT, DOWNLOAD_FIELD
 from wxkf_lint.kf_tables import failure_codes_text
-from wxkf_lint.rules.base import LintRule
-
-if TYPE_CHECKING:
-    from wxkf_lint.analysis import FileContext
+from wxkf_lint.rules.base import LintRule, Report
 
 
 def _what(call: WeComCall) -> str:
@@ -31,15 +28,19 @@ class UncheckedResponse(LintRule):
     """Reports the first field read of each unchecked response family, and dropped POST results."""
 
     code = "WXK103"
-    name = "unchecked-response"
-    summary = "WeCom response fields used (or a POST result dropped) without checking errcode"
 
-    def __init__(self, context: "FileContext") -> None:
-        super().__init__(context)
-        #: POST calls reported as expression statements, so that leave_Module does not report them again
-        self._dropped: Set[cst.Call] = set()
+    def check(self) -> Iterator[Report]:
+        #: POST calls reported as expression statements, so that their families are not reported again
+        dropped: Set[cst.Call] = set()
+        for statement in self.nodes(cst.Expr):
+            report = self._dropped_result(statement)
+            if report is not None:
+                dropped.add(report.node)
+                yield report
+        self.at = self.context.module
+        yield from self._unchecked_families(dropped)
 
-    def leave_Module(self, original_node: cst.Module) -> None:
+    def _unchecked_families(self, dropped: Set[cst.Call]) -> Iterator[Report]:
         context = self.context
         if not context.calls.calls:
             return
@@ -50,8 +51,8 @@ class UncheckedResponse(LintRule):
                 continue
             # a request that sends a body is one whose outcome matters; one without a body may be a guessed POST
             sent = call.method == "POST" and call.body is not None and not call.checked
-            if sent and not family_usage.looked_at and call.node not in self._dropped:
-                self.report(
+            if sent and not family_usage.looked_at and call.node not in dropped:
+                yield self.report(
                     call.node,
                     f"result of {call.endpoint or 'a WeCom POST'} is only logged or never read; WeCom answers failures "
                     f"({failure_codes_text(call.endpoint)}) with HTTP 200 and an errcode — test errcode",
@@ -65,13 +66,13 @@ class UncheckedResponse(LintRule):
                 continue  # a download's bytes used unchecked are WXK104's finding
             field = family_usage.field_names.get(first) or "its fields"
             shown = f"'{field}'" if field != "its fields" else field
-            self.report(
+            yield self.report(
                 first,
                 f"{_what(call)} read ({shown}) without checking errcode; WeCom reports errors "
                 f"({failure_codes_text(call.endpoint)}) as HTTP 200 — test errcode == 0 first",
             )
 
-    def visit_Expr(self, node: cst.Expr) -> None:
+    def _dropped_result(self, node: cst.Expr) -> Optional[Report]:
         value = node.value
         if isinstance(value, cst.Await):
             value = value.expression
@@ -80,9 +81,8 @@ class UncheckedResponse(LintRule):
             value = inner.expression if isinstance(inner, cst.Await) else inner
         call = self.context.calls.calls.get(value) if isinstance(value, cst.Call) else None
         if call is None or call.checked or call.method != "POST" or self._answered_by_getresponse(value):
-            return
-        self._dropped.add(value)
-        self.report(
+            return None
+        return self.report(
             value,
             f"result of {call.endpoint or 'a WeCom POST'} is dropped; WeCom answers failures "
             f"({failure_codes_text(call.endpoint)}) with HTTP 200 and an errcode — read the response and test errcode",

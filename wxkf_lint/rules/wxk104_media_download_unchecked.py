@@ -6,19 +6,18 @@ and an errcode JSON body; a download judged by its status alone saves that JSON 
 
 from __future__ import annotations
 
+from typing import Iterator
+
 import libcst as cst
 
-from wxkf_lint.rules.base import LintRule
+from wxkf_lint.rules.base import LintRule, Report
 
 
 class MediaDownloadUnchecked(LintRule):
     code = "WXK104"
-    name = "media-download-unchecked"
-    summary = "a media/get download saved or returned without checking Content-Type or errcode"
-
-    def leave_Module(self, original_node: cst.Module) -> None:
+    def check(self) -> Iterator[Report]:
         for download in self.context.downloads.unchecked:
-            self.report(
+            yield self.report(
                 download.use.value if isinstance(download.use, cst.Return) else download.use,
                 f"{download.call.endpoint} bytes are used without a content check; errors (40007, 40014, 42001) "
                 f"come back as HTTP 200 with errcode JSON — check Content-Type (JSON means an error) or parse errcode first",

@@ -12,9 +12,9 @@ nothing as success and is not reported.
 
 from __future__ import annotations
 
-import libcst as cst
+from typing import Iterator
 
-from wxkf_lint.rules.base import LintRule
+from wxkf_lint.rules.base import LintRule, Report
 
 #: Sends: an answer that falls through is taken as "delivered" even when nothing else is read of it.
 _SENDS = ("message/send", "appchat/send", "externalcontact/send_welcome_msg", "linkedcorp/message/send")
@@ -22,10 +22,7 @@ _SENDS = ("message/send", "appchat/send", "externalcontact/send_welcome_msg", "l
 
 class ErrorFallsThrough(LintRule):
     code = "WXK105"
-    name = "error-falls-through"
-    summary = "a non-kf answer tested only for specific non-zero codes: every other error passes as success"
-
-    def leave_Module(self, original_node: cst.Module) -> None:
+    def check(self) -> Iterator[Report]:
         context = self.context
         for call in context.calls.calls.values():
             # an endpoint that is not visible may be a kf one (WXK401's) or none at all: silent
@@ -37,7 +34,7 @@ class ErrorFallsThrough(LintRule):
             usage = context.usage.families.get(call.node)
             if call.endpoint not in _SENDS and (usage is None or not usage.field_uses):
                 continue
-            self.report(
+            yield self.report(
                 call.node,
                 f"{call.endpoint} answer is tested only for specific non-zero codes (such as 40014/42001); every "
                 f"other errcode (40001, 45009, …) passes as success — test errcode != 0 and handle the rest",

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-import libcst as cst
+from typing import Iterator
 
+from wxkf_lint.options import MAX_RETRIES
 from wxkf_lint.rules._retry_text import subject
-from wxkf_lint.rules.base import LintRule
+from wxkf_lint.rules.base import LintRule, Report
 
 
 class TooManyRetries(LintRule):
     code = "WXK202"
-    name = "too-many-retries"
-    summary = "a retry bounded above max-retries (default 3)"
 
-    def leave_Module(self, original_node: cst.Module) -> None:
-        limit = self.context.settings.max_retries
+    def check(self) -> Iterator[Report]:
+        limit = self.context.settings.get(MAX_RETRIES)
         for site in self.context.retries.sites:
             retries = site.retries
             if retries is not None and retries > limit:
-                self.report(
+                yield self.report(
                     site.anchor,
                     f"{subject(site)} allows {retries} retries, more than max-retries ({limit}) for -1 "
                     f"(system busy) — lower the bound to {limit}",

@@ -7,24 +7,22 @@ token store lives in another module), or that visibly refreshes first (then 4000
 
 from __future__ import annotations
 
-import libcst as cst
+from typing import Iterator
 
 from wxkf_lint.rules._retry_text import subject
-from wxkf_lint.rules.base import LintRule
+from wxkf_lint.rules.base import LintRule, Report
 
 
 class RetryWithoutBackoff(LintRule):
     code = "WXK203"
-    name = "retry-without-backoff"
-    summary = "a retry with no pause between attempts"
 
-    def leave_Module(self, original_node: cst.Module) -> None:
+    def check(self) -> Iterator[Report]:
         for site in self.context.retries.sites:
             if site.waits or site.shape == "transport":
                 continue
             if site.token_refresh:
                 continue
-            self.report(
+            yield self.report(
                 site.anchor,
                 f"{subject(site)} retries without a pause; -1 means the server is busy — sleep with "
                 f"backoff (time.sleep / asyncio.sleep / tenacity wait=) between attempts",

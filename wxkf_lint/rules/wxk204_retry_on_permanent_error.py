@@ -7,23 +7,21 @@ retrying burns quota and hides the error.
 
 from __future__ import annotations
 
-import libcst as cst
+from typing import Iterator
 
 from wxkf_lint.analysis.codesets import describe
 from wxkf_lint.rules._retry_text import subject
-from wxkf_lint.rules.base import LintRule
+from wxkf_lint.rules.base import LintRule, Report
 
 
 class RetryOnPermanentError(LintRule):
     code = "WXK204"
-    name = "retry-on-permanent-error"
-    summary = "a retry triggered by errcodes that retrying cannot change"
 
-    def leave_Module(self, original_node: cst.Module) -> None:
+    def check(self) -> Iterator[Report]:
         for site in self.context.retries.sites:
             permanent = site.permanent_codes
             if permanent:
-                self.report(
+                yield self.report(
                     site.anchor,
                     f"{subject(site)} retries on {describe(permanent)}, which retrying cannot change; "
                     f"only -1 is transient — retry -1 only, and refresh the token once on 40014/42001",

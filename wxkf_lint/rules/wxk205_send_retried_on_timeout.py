@@ -8,19 +8,16 @@ errors, an errcode -1 answer), or make the duplicate recognisable: ``kf/send_msg
 
 from __future__ import annotations
 
-from typing import Dict
+from typing import Dict, Iterator
 
 import libcst as cst
 
-from wxkf_lint.rules.base import LintRule
+from wxkf_lint.rules.base import LintRule, Report
 
 
 class SendRetriedOnTimeout(LintRule):
     code = "WXK205"
-    name = "send-retried-on-timeout"
-    summary = "a message send re-sent after a read timeout: the customer may get it twice"
-
-    def leave_Module(self, original_node: cst.Module) -> None:
+    def check(self) -> Iterator[Report]:
         by_construct: Dict[cst.CSTNode, list] = {}
         for resend in self.context.resends.unsafe:
             by_construct.setdefault(resend.construct, []).append(resend)
@@ -29,7 +26,7 @@ class SendRetriedOnTimeout(LintRule):
             endpoint = first.send.endpoint or ""
             remedy = "reuse one caller-chosen msgid on every attempt" if endpoint.startswith("kf/") else "set enable_duplicate_check"
             shared = f", for {len(resends)} sends" if len(resends) > 1 else ""
-            self.report(
+            yield self.report(
                 construct,
                 f"{endpoint} is re-sent after a read timeout ({first.reason}){shared}: the first request "
                 f"may have been delivered — retry only connect errors and errcode -1, or {remedy}",

@@ -7,19 +7,16 @@ the same code and the refresh achieved nothing.
 
 from __future__ import annotations
 
-import libcst as cst
+from typing import Iterator
 
-from wxkf_lint.rules.base import LintRule
+from wxkf_lint.rules.base import LintRule, Report
 
 
 class RetryWithStaleToken(LintRule):
     code = "WXK206"
-    name = "retry-with-stale-token"
-    summary = "the repeat after a token refresh (40014/42001) re-sends the old token"
-
-    def leave_Module(self, original_node: cst.Module) -> None:
+    def check(self) -> Iterator[Report]:
         for stale in self.context.refresh_resends.stale:
-            self.report(
+            yield self.report(
                 stale.repeat,
                 f"the repeat after the token refresh sends '{stale.carrier}', built from the old token, and fails "
                 f"again with 40014/42001 — build the URL/params from the fresh token after refreshing",

@@ -7,19 +7,17 @@ and values read from the environment or configuration are not reported.
 
 from __future__ import annotations
 
-import libcst as cst
+from typing import Iterator
 
-from wxkf_lint.rules.base import LintRule
+from wxkf_lint.rules.base import LintRule, Report
 
 
 class HardcodedAccessToken(LintRule):
     code = "WXK301"
-    name = "hardcoded-access-token"
-    summary = "an access token literal in source"
 
-    def leave_Module(self, original_node: cst.Module) -> None:
+    def check(self) -> Iterator[Report]:
         for literal in self.context.tokens.token_literals:
-            self.report(
+            yield self.report(
                 literal,
                 "access token written into source; it leaks with the code and expires in 7200 s (40014/42001) — "
                 "fetch it with gettoken at run time and cache it",

@@ -7,19 +7,17 @@ neither reads ``expires_in`` nor handles 40014/42001, works for two hours and th
 
 from __future__ import annotations
 
-import libcst as cst
+from typing import Iterator
 
-from wxkf_lint.rules.base import LintRule
+from wxkf_lint.rules.base import LintRule, Report
 
 
 class TokenNeverRefreshed(LintRule):
     code = "WXK302"
-    name = "token-never-refreshed"
-    summary = "an access token obtained once and never renewed"
 
-    def leave_Module(self, original_node: cst.Module) -> None:
+    def check(self) -> Iterator[Report]:
         for stale in self.context.tokens.stale_tokens:
-            self.report(
+            yield self.report(
                 stale.store,
                 f"access token {stale.name} is {stale.how} and never renewed; tokens live 7200 s and 40014/42001 "
                 f"mean fetch a new one — cache it with its expires_in and refetch on 40014/42001, then retry once",

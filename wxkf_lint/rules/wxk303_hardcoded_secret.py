@@ -6,19 +6,17 @@ with 40001 (invalid secret) until someone edits and redeploys the code.
 
 from __future__ import annotations
 
-import libcst as cst
+from typing import Iterator
 
-from wxkf_lint.rules.base import LintRule
+from wxkf_lint.rules.base import LintRule, Report
 
 
 class HardcodedSecret(LintRule):
     code = "WXK303"
-    name = "hardcoded-secret"
-    summary = "a corpsecret literal in source"
 
-    def leave_Module(self, original_node: cst.Module) -> None:
+    def check(self) -> Iterator[Report]:
         for literal in self.context.tokens.secret_literals:
-            self.report(
+            yield self.report(
                 literal,
                 "corpsecret written into source; anyone with the code can mint tokens, and rotating it breaks the "
                 "program with 40001 — read it from the environment or a secret store",

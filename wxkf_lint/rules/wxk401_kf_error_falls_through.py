@@ -6,18 +6,16 @@ limit), 95002 (48-hour window), 95000/95004 (bad open_kfid) — exactly like suc
 
 from __future__ import annotations
 
-import libcst as cst
+from typing import Iterator
 
 from wxkf_lint.kf_tables import kf_codes_text
-from wxkf_lint.rules.base import LintRule
+from wxkf_lint.rules.base import LintRule, Report
 
 
 class KfErrorFallsThrough(LintRule):
     code = "WXK401"
-    name = "kf-error-falls-through"
-    summary = "a kf response tested only for specific non-95xxx codes: kf errors pass as success"
 
-    def leave_Module(self, original_node: cst.Module) -> None:
+    def check(self) -> Iterator[Report]:
         context = self.context
         for call in context.calls.calls.values():
             if not call.is_kf or call.checked:
@@ -30,7 +28,7 @@ class KfErrorFallsThrough(LintRule):
                 continue
             codes = kf_codes_text(call.endpoint or "")
             listed = f" such as {codes}" if codes else ""
-            self.report(
+            yield self.report(
                 call.node,
                 f"{call.endpoint} answer is tested only for specific codes; every other errcode{listed} "
                 f"passes as success — test errcode != 0 and handle the rest",

@@ -6,18 +6,15 @@ last message) are ordinary business outcomes: queue the message or tell the agen
 
 from __future__ import annotations
 
-import libcst as cst
+from typing import Iterator
 
-from wxkf_lint.rules.base import LintRule
+from wxkf_lint.rules.base import LintRule, Report
 
 
 class SendLimitsNotDistinguished(LintRule):
     code = "WXK402"
-    name = "send-limits-not-distinguished"
-    summary = "kf/send_msg checked without its own path for 95001 and 95002"
-    default = False
 
-    def leave_Module(self, original_node: cst.Module) -> None:
+    def check(self) -> Iterator[Report]:
         context = self.context
         for call in context.calls.calls.values():
             if call.endpoint != "kf/send_msg" or call.checked:
@@ -27,7 +24,7 @@ class SendLimitsNotDistinguished(LintRule):
                 continue
             missing = [code for code in (95001, 95002) if not checks.names(code)]
             if missing:
-                self.report(
+                yield self.report(
                     call.node,
                     f"kf/send_msg answer has no own path for {' and '.join(map(str, missing))} "
                     f"(95001: 5 messages per customer turn, 95002: 48-hour window) — handle them as business "

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Iterator
+
 import libcst as cst
 
 from wxkf_lint.analysis.bodies import dict_items
 from wxkf_lint.analysis.strings import literal_string
 from wxkf_lint.kf_tables import MENU_ITEM_TYPES
-from wxkf_lint.rules.base import LintRule
+from wxkf_lint.rules.base import LintRule, Report
 
 
 class InvalidMenuItem(LintRule):
     code = "WXK404"
-    name = "invalid-menu-item"
-    summary = "a msgmenu item type other than click/view/miniprogram/text (95009)"
 
-    def leave_Module(self, original_node: cst.Module) -> None:
+    def check(self) -> Iterator[Report]:
         bodies = self.context.bodies
         allowed = ", ".join(sorted(MENU_ITEM_TYPES))
         for menu in bodies.menus():
@@ -27,4 +27,4 @@ class InvalidMenuItem(LintRule):
                 kind = item.get("type")
                 text = literal_string(kind.value) if kind is not None else None
                 if text is not None and text not in MENU_ITEM_TYPES:
-                    self.report(kind, f"msgmenu item type {text!r} is not one of {allowed}; WeCom answers 95009")
+                    yield self.report(kind, f"msgmenu item type {text!r} is not one of {allowed}; WeCom answers 95009")

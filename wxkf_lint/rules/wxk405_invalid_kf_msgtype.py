@@ -7,20 +7,18 @@ belong to message/send, not to kf.
 
 from __future__ import annotations
 
-import libcst as cst
+from typing import Iterator
 
 from wxkf_lint.analysis.bodies import dict_items
 from wxkf_lint.analysis.strings import literal_string
 from wxkf_lint.kf_tables import SEND_MSG_TYPES, SEND_ON_EVENT_MSG_TYPES
-from wxkf_lint.rules.base import LintRule
+from wxkf_lint.rules.base import LintRule, Report
 
 
 class InvalidKfMsgtype(LintRule):
     code = "WXK405"
-    name = "invalid-kf-msgtype"
-    summary = "a msgtype the kf endpoint does not accept (40008)"
 
-    def leave_Module(self, original_node: cst.Module) -> None:
+    def check(self) -> Iterator[Report]:
         for message, endpoint in self.context.bodies.messages():
             items = dict_items(message)
             element = items["msgtype"]
@@ -31,7 +29,7 @@ class InvalidKfMsgtype(LintRule):
             allowed = SEND_ON_EVENT_MSG_TYPES if on_event else SEND_MSG_TYPES
             if msgtype not in allowed:
                 where = "kf/send_msg_on_event" if on_event else "kf/send_msg"
-                self.report(
+                yield self.report(
                     element,
                     f"msgtype {msgtype!r} is not accepted by {where} (40008) — use one of {', '.join(sorted(allowed))}",
                 )

@@ -6,22 +6,22 @@ with 40007 from then on.  Upload the file when sending (or cache the id with its
 
 from __future__ import annotations
 
+from typing import Iterator
+
 import libcst as cst
 
 from wxkf_lint.analysis.bodies import dict_items
 from wxkf_lint.analysis.strings import literal_string
 from wxkf_lint.analysis.tokens import is_placeholder, is_test_file
-from wxkf_lint.rules.base import LintRule
+from wxkf_lint.rules.base import LintRule, Report
 
 _KEYS = ("media_id", "thumb_media_id")
 
 
 class HardcodedMediaId(LintRule):
     code = "WXK406"
-    name = "hardcoded-media-id"
-    summary = "a literal media_id in a message body (temporary media expire after 3 days: 40007)"
 
-    def leave_Module(self, original_node: cst.Module) -> None:
+    def check(self) -> Iterator[Report]:
         context = self.context
         if is_test_file(context.path):
             return
@@ -32,7 +32,7 @@ class HardcodedMediaId(LintRule):
             for element in self._media_elements(node):
                 text = self._literal_text(element.value)
                 if text and not is_placeholder(text) and text.upper() != "MEDIA_ID":
-                    self.report(
+                    yield self.report(
                         element,
                         f"{literal_string(element.key)} is a literal; temporary media expire 3 days after media/upload "
                         f"(40007) — upload the file and use the media_id it returns",

@@ -8,13 +8,13 @@ holds a quote.  Send ``json=body`` or ``json.dumps(body, ensure_ascii=False)``.
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Iterator, Optional
 
 import libcst as cst
 
 from wxkf_lint.analysis.strings import literal_string, static_text
 from wxkf_lint.analysis.syntax import dotted_name
-from wxkf_lint.rules.base import LintRule
+from wxkf_lint.rules.base import LintRule, Report
 
 _BUILT = (cst.FormattedString, cst.BinaryOperation, cst.Call)
 
@@ -48,10 +48,8 @@ def _python_repr_of_dict(value: cst.BaseExpression, bodies) -> Optional[cst.Call
 
 class JsonBuiltByHand(LintRule):
     code = "WXK501"
-    name = "json-built-by-hand"
-    summary = "a request body built as JSON text by formatting or concatenation"
 
-    def leave_Module(self, original_node: cst.Module) -> None:
+    def check(self) -> Iterator[Report]:
         reported = set()
         bodies = self.context.bodies
         for body in bodies.bodies:
@@ -63,7 +61,7 @@ class JsonBuiltByHand(LintRule):
                 continue
             if _python_repr_of_dict(value, bodies) is not None:
                 reported.add(value)
-                self.report(
+                yield self.report(
                     value,
                     "request body sent as the str()/repr() of a dict: Python's notation is not JSON (quotes, True, "
                     "None) and WeCom answers 'Warning: wrong json format.' — send json=body "
@@ -75,7 +73,7 @@ class JsonBuiltByHand(LintRule):
             text = static_text(value, self.context.index)
             if text is not None and _looks_like_json(text):
                 reported.add(value)
-                self.report(
+                yield self.report(
                     value,
                     "request body built as JSON text by hand; a quote in a value breaks it and WeCom answers "
                     "'Warning: wrong json format.' — send json=body (or json.dumps(body, ensure_ascii=False))",

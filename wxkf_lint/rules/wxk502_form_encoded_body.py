@@ -7,10 +7,12 @@ is not reported.
 
 from __future__ import annotations
 
+from typing import Iterator
+
 import libcst as cst
 
 from wxkf_lint.analysis.syntax import keyword_arg
-from wxkf_lint.rules.base import LintRule
+from wxkf_lint.rules.base import LintRule, Report
 
 _NOT_JSON_ENDPOINTS = ("media/upload", "media/uploadimg")
 
@@ -23,10 +25,8 @@ def _can_rename(call: cst.Call, value: cst.BaseExpression) -> bool:
 
 class FormEncodedBody(LintRule):
     code = "WXK502"
-    name = "form-encoded-body"
-    summary = "a dict sent with data= to a WeCom POST: sent form-encoded, not JSON"
 
-    def leave_Module(self, original_node: cst.Module) -> None:
+    def check(self) -> Iterator[Report]:
         bodies = self.context.bodies
         for body in bodies.bodies:
             call = body.call
@@ -40,7 +40,7 @@ class FormEncodedBody(LintRule):
                 continue
             argument = keyword_arg(call.node, "data")
             replacement = argument.with_changes(keyword=cst.Name("json")) if _can_rename(call.node, value) else None
-            self.report(
+            yield self.report(
                 argument,
                 f"dict sent with data= to {call.endpoint or 'a WeCom POST'} goes out form-encoded; WeCom expects "
                 f"JSON — send it with json=",

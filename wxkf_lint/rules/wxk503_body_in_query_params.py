@@ -7,14 +7,14 @@ requests, httpx and aiohttp put ``params=`` in the query string.  A POST whose m
 
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import Iterator, List, Optional
 
 import libcst as cst
 
 from wxkf_lint.analysis.bodies import dict_items
 from wxkf_lint.analysis.calls import WeComCall
 from wxkf_lint.analysis.syntax import keyword_arg
-from wxkf_lint.rules.base import LintRule
+from wxkf_lint.rules.base import LintRule, Report
 
 #: Keys that only a request body carries (domain.md: the kf and message/send bodies); query parameters such as
 #: ``access_token``, ``type``, ``media_id`` or ``debug`` are not among them.
@@ -72,10 +72,7 @@ def _moved_to_json(call: cst.Call, argument: cst.Arg, body: cst.Dict) -> Optiona
 
 class BodyInQueryParams(LintRule):
     code = "WXK503"
-    name = "body-in-query-params"
-    summary = "a JSON body passed as params= to a WeCom POST: sent in the query string, WeCom sees no body (44002)"
-
-    def leave_Module(self, original_node: cst.Module) -> None:
+    def check(self) -> Iterator[Report]:
         bodies = self.context.bodies
         for call in self.context.calls.calls.values():
             if call.kind != "http" or call.method != "POST" or not _sends_no_body(call):
@@ -88,7 +85,7 @@ class BodyInQueryParams(LintRule):
             if not keys & BODY_KEYS:
                 continue
             replacement = _moved_to_json(call.node, argument, value) if value is argument.value else None
-            self.report(
+            yield self.report(
                 argument,
                 f"message body passed as params= to {call.endpoint or 'a WeCom POST'} goes into the query string and "
                 f"WeCom sees an empty body (44002) — send it with json= (access_token stays in params=)",

@@ -1,0 +1,121 @@
+"""The rule table is the one source of rule metadata, and reading it costs neither LibCST nor a rule module.
+
+The import checks run the installed ``wxkf-lint`` command (and flake8, which loads the plugin from its
+entry point) through a small wrapper that prints ``sys.modules`` when the process exits, on a tree where
+no file passes the prefilter: whatever the options, such a run must import no ``libcst`` and no
+``wxkf_lint.rules`` module.  (``-X importtime`` would not do: it misses modules loaded through
+``importlib.import_module``, as flake8 loads plugins.)
+"""
+
+from __future__ import annotations
+
+import inspect
+import pkgutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import List, Sequence, Set
+
+import pytest
+
+import wxkf_lint.rules
+from tests.cli_helpers import wxkf_executable, write
+from wxkf_lint.options import OPTIONS
+from wxkf_lint.registry import RULES, RULES_BY_CODE, load
+from wxkf_lint.rules.base import LintRule
+
+#: runs a script or module as ``__main__`` with the given argv, then prints the modules it imported
+_WRAPPER = """
+import atexit, runpy, sys
+atexit.register(lambda: sys.stderr.write("\\nMODULES " + " ".join(sorted(sys.modules)) + "\\n"))
+kind, target, *sys.argv[1:] = sys.argv[1:]
+sys.argv[0] = target
+runpy.run_module(target, run_name="__main__", alter_sys=True) if kind == "-m" else runpy.run_path(target, run_name="__main__")
+"""
+
+
+def test_every_rule_module_has_a_row_and_every_row_a_module():
+    modules = {f"wxkf_lint.rules.{info.name}" for info in pkgutil.iter_modules(wxkf_lint.rules.__path__) if info.name.startswith("wxk")}
+    assert modules == {rule.module for rule in RULES}
+    assert [rule.code for rule in RULES] == sorted(RULES_BY_CODE), "the table is in code order, one row per code"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.code)
+def test_a_rule_class_holds_its_code_and_check_and_nothing_the_table_says(rule):
+    cls = load(rule)
+    assert issubclass(cls, LintRule) and cls.code == rule.code
+    assert inspect.isgeneratorfunction(cls.check) or cls.check is not LintRule.check
+    declared = set(vars(cls))
+    assert not declared & {"name", "summary", "default", "fix", "options"}, "metadata belongs in the rule table"
+    assert not [name for name in declared if name.startswith(("visit_", "leave_"))], "check is the only entry point"
+
+
+def test_options_name_only_rules_of_the_table():
+    for option in OPTIONS:
+        assert set(option.rules) <= set(RULES_BY_CODE), option.key
+    assert [option.key for option in RULES_BY_CODE["WXK202"].options] == ["max-retries"]
+
+
+# -- what a run that parses nothing imports ------------------------------------------------------------
+
+QUIET = "def add(a, b):\n    return a + b\n"
+
+
+def _quiet_tree(root: Path, config: bool) -> Path:
+    for number in range(3):
+        write(root / "pkg" / f"mod{number}.py", QUIET)
+    if config:
+        write(root / "pyproject.toml", '[tool.wxkf-lint]\nselect = ["WXK1", "WXK2"]\nmax-retries = 2\nwrappers = ["app.post"]\n')
+    return root
+
+
+def _imported(command: Sequence[str], cwd: Path, returncode: int = 0) -> Set[str]:
+    """The modules loaded by ``command`` (``["-m", module, *args]`` or ``[script, *args]``)."""
+    kind = ["-m"] if command[0] == "-m" else ["script"]
+    argv = command[1:] if command[0] == "-m" else command
+    result = subprocess.run(
+        [sys.executable, "-c", _WRAPPER, *kind, *argv], cwd=str(cwd), capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == returncode, result.stdout[-1000:] + result.stderr[-2000:]
+    (line,) = [line for line in result.stderr.splitlines() if line.startswith("MODULES ")]
+    names = set(line.split()[1:])
+    assert "wxkf_lint.engine" in names, "the command never reached the engine: the check would pass vacuously"
+    return names
+
+
+def _heavy(names: Set[str]) -> List[str]:
+    return sorted(name for name in names if name.split(".")[0] == "libcst" or name.startswith("wxkf_lint.rules"))
+
+
+@pytest.mark.parametrize(
+    "args,config",
+    [
+        ([], False),
+        (["--select", "WXK1,WXK202", "--jobs", "1"], False),
+        (["--format", "sarif"], False),
+        (["--statistics", "--extend-select", "WXK402"], True),
+        (["--format", "json", "--ignore", "WXK3"], True),
+        (["--list-rules"], False),
+    ],
+    ids=["plain", "select", "sarif", "statistics+config", "json+config", "list-rules"],
+)
+def test_runner_on_a_tree_that_parses_nothing_imports_no_rule_and_no_libcst(tmp_path, args, config):
+    root = _quiet_tree(tmp_path, config)
+    imported = _imported([wxkf_executable(), *args, "pkg"], root)
+    assert _heavy(imported) == []
+    assert "wxkf_lint.registry" in imported or "--list-rules" not in args
+
+
+def test_flake8_plugin_on_a_tree_that_parses_nothing_imports_no_rule_and_no_libcst(tmp_path):
+    root = _quiet_tree(tmp_path, config=False)
+    command = ["-m", "flake8", "--isolated", "--jobs", "1", "--select", "WXK", "--wxkf-max-retries", "2", "pkg"]
+    imported = _imported(command, root)
+    assert "wxkf_lint.flake8_plugin" in imported, "flake8 did not load the plugin"
+    assert _heavy(imported) == []
+
+
+def test_a_file_that_passes_the_prefilter_does_load_the_rules(tmp_path):
+    """The other side of the checks above: the same measurement sees the rules when they are needed."""
+    write(tmp_path / "kf.py", 'URL = "https://qyapi.weixin.qq.com/cgi-bin/kf/send_msg"\n')
+    imported = _imported([wxkf_executable(), "kf.py"], tmp_path, returncode=0)
+    assert "libcst" in imported and "wxkf_lint.rules.wxk101_errmsg_branch" in imported
