@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import codes, lint
+from tests.helpers import assert_findings, codes, line_of, lint
 
 HEAD = '''
 import json
@@ -27,9 +27,9 @@ def send(token, body):
 @pytest.mark.parametrize(
     "check,expected",
     [
-        ('    if data["errcode"] == 40014:\n        body = None', ["WXK401"]),
-        ('    if data["errcode"] in (-1, 42001):\n        body = None', ["WXK401"]),
-        ('    code = data.get("errcode")\n    if code == -1:\n        body = None', ["WXK401"]),
+        ('    if data["errcode"] == 40014:\n        body = None', [(9, 12, "WXK401")]),
+        ('    if data["errcode"] in (-1, 42001):\n        body = None', [(9, 12, "WXK401")]),
+        ('    code = data.get("errcode")\n    if code == -1:\n        body = None', [(9, 12, "WXK401")]),
         ('    if data["errcode"] != 0:\n        raise RuntimeError(data["errmsg"])', []),
         ('    if data["errcode"] == 0:\n        return data["msgid"]', []),
         ('    if data["errcode"]:\n        raise RuntimeError(data["errmsg"])', []),
@@ -40,7 +40,7 @@ def send(token, body):
     ],
 )
 def test_wxk401(check, expected):
-    assert codes(send_with_check(check)) == expected
+    assert_findings(send_with_check(check), expected)
 
 
 def test_wxk401_message_lists_the_endpoint_codes():
@@ -72,7 +72,7 @@ def send2(client: WeChatClient, body):
 def test_wxk402_is_opt_in():
     source = send_with_check('    if data["errcode"] != 0:\n        raise RuntimeError(data["errmsg"])')
     assert codes(source) == []
-    assert codes(source, extend_select=["WXK402"]) == ["WXK402"]
+    assert_findings(source, [(9, 12, "WXK402")], extend_select=["WXK402"])
     handled = send_with_check(
         '    if data["errcode"] in (95001, 95002):\n        return None\n'
         '    if data["errcode"] != 0:\n        raise RuntimeError(data["errmsg"])'
@@ -87,7 +87,7 @@ def test_wxk402_accepts_send_limits_named_beside_success():
     named = send_with_check('    if data["errcode"] not in (0, 95001, 95002):\n        raise RuntimeError(data["errmsg"])')
     assert codes(named, extend_select=["WXK402"]) == []
     one_named = send_with_check('    if data["errcode"] not in (0, 95001):\n        raise RuntimeError(data["errmsg"])')
-    assert codes(one_named, extend_select=["WXK402"]) == ["WXK402"]
+    assert_findings(one_named, [(9, 12, "WXK402")], extend_select=["WXK402"])
 
 
 def menu(items: int, item_type: str = "click") -> str:
@@ -114,14 +114,14 @@ def build(user, kfid):
 def test_wxk403_menu_sizes():
     assert codes(menu(10)) == []
     findings = lint(menu(11))
-    assert [f.code for f in findings] == ["WXK403"]
+    assert_findings(menu(11), [(15, 13, "WXK403")])
     assert "11 items" in findings[0].message and "95008" in findings[0].message
 
 
 @pytest.mark.parametrize("item_type,expected", [("click", []), ("view", []), ("miniprogram", []), ("text", []),
-                                                ("url", ["WXK404"]), ("link", ["WXK404"])])
+                                                ("url", [(16, 14, "WXK404")]), ("link", [(16, 14, "WXK404")])])
 def test_wxk404_item_types(item_type, expected):
-    assert codes(menu(3, item_type)) == expected
+    assert_findings(menu(3, item_type), expected)
 
 
 def test_wxk404_menu_bound_to_a_name():
@@ -131,7 +131,7 @@ def build(user, kfid):
     menu = {"head_content": "hi", "list": items}
     return {"touser": user, "open_kfid": kfid, "msgtype": "msgmenu", "msgmenu": menu}
 '''
-    assert codes(source) == ["WXK404"]
+    assert_findings(source, [(9, 15, "WXK404")])
 
 
 @pytest.mark.parametrize(
@@ -139,13 +139,13 @@ def build(user, kfid):
     [
         ('{"touser": u, "open_kfid": k, "msgtype": "text", "text": {"content": "x"}}', []),
         ('{"touser": u, "open_kfid": k, "msgtype": "ca_link", "ca_link": {"link_url": "x"}}', []),
-        ('{"touser": u, "open_kfid": k, "msgtype": "markdown", "markdown": {"content": "x"}}', ["WXK405"]),
-        ('{"touser": u, "open_kfid": k, "msgtype": "news", "news": {}}', ["WXK405"]),
+        ('{"touser": u, "open_kfid": k, "msgtype": "markdown", "markdown": {"content": "x"}}', [(8, 42, "WXK405")]),
+        ('{"touser": u, "open_kfid": k, "msgtype": "news", "news": {}}', [(8, 42, "WXK405")]),
         ('{"touser": u, "agentid": 1, "msgtype": "markdown", "markdown": {"content": "x"}}', []),  # message/send
     ],
 )
 def test_wxk405_send_msg(message, expected):
-    assert codes(HEAD + f"def build(u, k):\n    return {message}\n") == expected
+    assert_findings(HEAD + f"def build(u, k):\n    return {message}\n", expected)
 
 
 def test_wxk405_send_msg_on_event_accepts_text_and_menu_only():
@@ -158,13 +158,13 @@ def welcome(token, code):
 '''
     assert codes(template % ("text", "text")) == []
     assert codes(template % ("msgmenu", "msgmenu")) == []
-    assert codes(template % ("image", "image")) == ["WXK405"]
+    assert_findings(template % ("image", "image"), [(9, 27, "WXK405")])
 
 
 @pytest.mark.parametrize(
     "value,expected",
     [
-        ('"2-G6nrLmr5EC3MMb_-zK1dDdzmd0p7cNliYu9V5w7o8K0"', ["WXK406"]),
+        ('"2-G6nrLmr5EC3MMb_-zK1dDdzmd0p7cNliYu9V5w7o8K0"', [(9, 72, "WXK406")]),
         ('"MEDIA_ID"', []),
         ('"<media_id>"', []),
         ("media_id", []),
@@ -176,7 +176,7 @@ def test_wxk406_media_ids(value, expected):
 def build(u, k, media_id, upload, path):
     return {{"touser": u, "open_kfid": k, "msgtype": "image", "image": {{"media_id": {value}}}}}
 '''
-    assert codes(source) == expected
+    assert_findings(source, expected)
 
 
 def body_call(body_argument: str, setup: str = "") -> str:
@@ -191,20 +191,20 @@ def send(token, user, text, body):
 @pytest.mark.parametrize(
     "argument,setup,expected",
     [
-        ('data=f\'{{"touser": "{user}", "msgtype": "text", "text": {{"content": "{text}"}}}}\'', "", ["WXK501"]),
-        ('data=payload', '    payload = \'{"touser": "%s", "msgtype": "text"}\' % user\n', ["WXK501"]),
-        ('data="{" + \'"touser": "\' + user + \'"}\'', "", ["WXK501"]),
-        ('data=\'{{"touser": "{}"}}\'.format(user)', "", ["WXK501"]),
+        ('data=f\'{{"touser": "{user}", "msgtype": "text", "text": {{"content": "{text}"}}}}\'', "", [(9, 75, "WXK501")]),
+        ('data=payload', '    payload = \'{"touser": "%s", "msgtype": "text"}\' % user\n', [(9, 15, "WXK501")]),
+        ('data="{" + \'"touser": "\' + user + \'"}\'', "", [(9, 75, "WXK501")]),
+        ('data=\'{{"touser": "{}"}}\'.format(user)', "", [(9, 75, "WXK501")]),
         ('data=json.dumps(body, ensure_ascii=False)', "", []),
         ('json=body', "", []),
         ('data=f"touser={user}"', "", []),
-        ('data={"touser": user, "msgtype": "text"}', "", ["WXK502"]),
-        ('data=payload', '    payload = {"touser": user, "msgtype": "text"}\n', ["WXK502"]),
-        ('data=dict(touser=user, msgtype="text")', "", ["WXK502"]),
+        ('data={"touser": user, "msgtype": "text"}', "", [(9, 70, "WXK502")]),
+        ('data=payload', '    payload = {"touser": user, "msgtype": "text"}\n', [(10, 70, "WXK502")]),
+        ('data=dict(touser=user, msgtype="text")', "", [(9, 70, "WXK502")]),
     ],
 )
 def test_bodies(argument, setup, expected):
-    assert codes(body_call(argument, setup)) == expected
+    assert_findings(body_call(argument, setup), expected)
 
 
 def test_wxk502_fix_renames_the_keyword():
@@ -277,7 +277,8 @@ def test_wxk402_reads_send_limits_from_a_constant(setup, test):
     ],
 )
 def test_wxk402_keeps_unknown_constants_unknown(setup, test):
-    assert codes(send_limits_check(setup, test), extend_select=["WXK402"]) == ["WXK402"]
+    source = send_limits_check(setup, test)
+    assert_findings(source, [(line_of(source, "requests.post"), 12, "WXK402")], extend_select=["WXK402"])
 
 
 def test_class_level_constants_read_through_self():
@@ -300,30 +301,30 @@ class Sender:
             return None
         return data["errmsg"]
 '''
-    assert codes(source, extend_select=["WXK402"]) == ["WXK401"]  # update tests only -1: 95xxx pass as success
+    assert_findings(source, [(21, 16, "WXK401")], extend_select=["WXK402"])  # update tests only -1: 95xxx pass as success
     rebound = source.replace('    def send(', '    def reset(self):\n        self.SEND_LIMITS = {}\n\n    def send(')
-    assert sorted(codes(rebound, extend_select=["WXK402"])) == ["WXK401", "WXK402"]
+    assert_findings(rebound, [(16, 16, "WXK402"), (24, 16, "WXK401")], extend_select=["WXK402"])
 
 
 def test_wxk401_sees_95xxx_codes_named_by_a_constant():
     source = send_with_check('    if data["errcode"] in SEND_LIMITS:\n        body = None')
     assert codes(source.replace("\ndef send", 'SEND_LIMITS = {95001: "count"}\n\ndef send', 1)) == []
-    assert codes(source.replace("\ndef send", 'SEND_LIMITS = {40014: "token"}\n\ndef send', 1)) == ["WXK401"]
+    assert_findings(source.replace("\ndef send", 'SEND_LIMITS = {40014: "token"}\n\ndef send', 1), [(10, 12, "WXK401")])
 
 
-@pytest.mark.parametrize("path,expected", [("tests/test_sender.py", []), ("kf/sender.py", ["WXK402"])])
+@pytest.mark.parametrize("path,expected", [("tests/test_sender.py", []), ("kf/sender.py", [(9, 12, "WXK402")])])
 def test_errcode_asserted_in_a_test_checks_a_canned_answer(path, expected):
     """As WXK101 does for errmsg: a test's ``assert data["errcode"] == 0`` decides nothing in the program."""
     source = send_with_check('    assert data["errcode"] == 0')
-    assert codes(source, extend_select=["WXK402"], path=path) == expected
+    assert_findings(source, expected, extend_select=["WXK402"], path=path)
 
 
 def test_errcode_tested_through_a_walrus():
     """``(code := data.get("errcode")) != 0`` tests the code as ``data.get("errcode") != 0`` does."""
     generic = send_with_check('    if (code := data.get("errcode")) != 0:\n        raise RuntimeError(code)')
-    assert codes(generic, extend_select=["WXK402"]) == ["WXK402"]
+    assert_findings(generic, [(9, 12, "WXK402")], extend_select=["WXK402"])
     only_busy = send_with_check('    if (code := data["errcode"]) == -1:\n        body = None')
-    assert codes(only_busy) == ["WXK401"]
+    assert_findings(only_busy, [(9, 12, "WXK401")])
 
 
 PAGED_PULL = HEAD + '''
@@ -341,8 +342,8 @@ def pull(token, sync_token):
 def test_paging_test_is_no_errcode_check():
     """An error answer has no ``has_more`` either: the loop stops as if every message had been read, so testing
     ``has_more`` (or ``next_cursor``) is paging, not the check WXK103 asks for."""
-    assert [(f.code, f.line) for f in lint(PAGED_PULL)] == [("WXK103", 12)]
+    assert_findings(PAGED_PULL, [(12, 22, "WXK103")])
     by_cursor = PAGED_PULL.replace('if not data.get("has_more"):', 'if not data.get("next_cursor"):')
-    assert codes(by_cursor) == ["WXK103"]
+    assert_findings(by_cursor, [(12, 22, "WXK103")])
     checked = PAGED_PULL.replace("        found.extend", '        if data["errcode"] != 0:\n            raise RuntimeError(data["errmsg"])\n        found.extend')
     assert codes(checked) == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 import pytest
 
-from tests.helpers import codes, lint
+from tests.helpers import assert_findings, codes, lint
 from wxkf_lint.analysis.retries import RetrySite
 
 HEAD = '''
@@ -29,7 +29,7 @@ def send(token, body):
         data = requests.post(URL % token, json=body).json()
         if data["errcode"] == 0:
             return data
-''', ["WXK201", "WXK203", "WXK204"]),
+''', [(15, 5, "WXK201"), (15, 5, "WXK203"), (15, 5, "WXK204")]),
     "while_errcode_busy": ('''
 def send(token, body):
     data = requests.post(URL % token, json=body).json()
@@ -37,7 +37,7 @@ def send(token, body):
         time.sleep(1)
         data = requests.post(URL % token, json=body).json()
     return data
-''', ["WXK201"]),
+''', [(16, 5, "WXK201")]),
     "while_errcode_nonzero_bounded": ('''
 def send(token, body):
     attempt = 0
@@ -47,7 +47,7 @@ def send(token, body):
         time.sleep(attempt)
         data = requests.post(URL % token, json=body).json()
     return data
-''', ["WXK204"]),
+''', [(17, 5, "WXK204")]),
     "while_errcode_name_from_sentinel": ('''
 def send(token, body):
     errcode = -1
@@ -57,7 +57,7 @@ def send(token, body):
         if errcode == -1:
             time.sleep(1)
     return data
-''', ["WXK201"]),
+''', [(16, 5, "WXK201")]),
     "while_errcode_name_nonzero_with_guard": ('''
 def send(token, body):
     errcode, attempt = -1, 0
@@ -69,7 +69,7 @@ def send(token, body):
         errcode = int(data.get("errcode", -1))
         time.sleep(attempt)
     return data
-''', ["WXK204"]),
+''', [(16, 5, "WXK204")]),
     "range_ten_busy_only": ('''
 def send(token, body):
     for attempt in range(10):
@@ -78,7 +78,7 @@ def send(token, body):
             time.sleep(2 ** attempt)
             continue
         return data
-''', ["WXK202"]),
+''', [(15, 5, "WXK202")]),
     "range_three_busy_with_sleep": ('''
 def send(token, body):
     for attempt in range(3):
@@ -97,7 +97,7 @@ def send(token, body):
         if data["errcode"] in (-1, 45009):
             continue
         return data
-''', ["WXK203"]),
+''', [(15, 5, "WXK203")]),
     "range_kf_limit_code": ('''
 def send(token, body):
     for _ in range(3):
@@ -106,7 +106,7 @@ def send(token, body):
             time.sleep(1)
             continue
         return data
-''', ["WXK204"]),
+''', [(15, 5, "WXK204")]),
     "itertools_count": ('''
 def send(token, body):
     for attempt in itertools.count():
@@ -115,7 +115,7 @@ def send(token, body):
             time.sleep(attempt)
             continue
         return data
-''', ["WXK201"]),
+''', [(15, 5, "WXK201")]),
     "while_attempt_lt_five": ('''
 def send(token, body):
     attempt = 0
@@ -128,7 +128,7 @@ def send(token, body):
             time.sleep(attempt)
             continue
         raise RuntimeError(data["errmsg"])
-''', ["WXK202"]),
+''', [(16, 5, "WXK202")]),
     "counter_checked_in_body": ('''
 def send(token, body):
     attempt = 0
@@ -148,7 +148,7 @@ def send(token, body):
             return requests.post(URL % token, json=body, timeout=5).json()
         except requests.RequestException:
             time.sleep(1)
-''', ["WXK201"]),
+''', [(15, 5, "WXK201")]),
     "network_exception_bounded": ('''
 def send(token, body):
     for attempt in range(3):
@@ -164,7 +164,7 @@ def send(token, body):
     if data["errcode"] == -1:
         return send(token, body)
     return data
-''', ["WXK201", "WXK203"]),
+''', [(14, 1, "WXK201"), (14, 1, "WXK203")]),
     "recursion_with_depth": ('''
 def send(token, body, retries=3):
     data = requests.post(URL % token, json=body).json()
@@ -195,12 +195,12 @@ def send(client, body):
 @retry(stop=stop_after_attempt(10))
 def send(token, body):
     return requests.post(URL % token, json=body).json()
-''', ["WXK202", "WXK203"]),
+''', [(14, 1, "WXK202"), (14, 1, "WXK203")]),
     "tenacity_bare": ('''
 @retry
 def send(token, body):
     return requests.post(URL % token, json=body).json()
-''', ["WXK201", "WXK203"]),
+''', [(14, 1, "WXK201"), (14, 1, "WXK203")]),
     "tenacity_good": ('''
 class Busy(Exception):
     pass
@@ -222,22 +222,22 @@ def send(token, body):
     if data["errcode"] != 0:
         raise WeComError(data["errmsg"])
     return data
-''', ["WXK204"]),
+''', [(17, 1, "WXK204")]),
     "backoff_without_limit": ('''
 @backoff.on_exception(backoff.expo, requests.RequestException)
 def send(token, body):
     return requests.post(URL % token, json=body).json()
-''', ["WXK201"]),
+''', [(14, 1, "WXK201")]),
     "backoff_predicate_any_error": ('''
 @backoff.on_predicate(backoff.expo, lambda data: data["errcode"] != 0, max_tries=3)
 def send(token, body):
     return requests.post(URL % token, json=body).json()
-''', ["WXK204"]),
+''', [(14, 1, "WXK204")]),
     "backoff_too_many": ('''
 @backoff.on_exception(backoff.expo, requests.RequestException, max_tries=10)
 def send(token, body):
     return requests.post(URL % token, json=body).json()
-''', ["WXK202"]),
+''', [(14, 1, "WXK202")]),
     "urllib3_retry_total": ('''
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
@@ -247,7 +247,7 @@ session.mount("https://", HTTPAdapter(max_retries=Retry(total=10, backoff_factor
 
 def send(token, body):
     return session.post(URL % token, json=body).json()
-''', ["WXK202"]),
+''', [(18, 51, "WXK202")]),
     "async_httpx_unbounded_no_sleep": ('''
 async def send(client: httpx.AsyncClient, token, body):
     while True:
@@ -255,7 +255,7 @@ async def send(client: httpx.AsyncClient, token, body):
         data = resp.json()
         if data["errcode"] != -1:
             return data
-''', ["WXK201", "WXK203"]),
+''', [(15, 5, "WXK201"), (15, 5, "WXK203")]),
     "async_bounded_with_sleep": ('''
 async def send(client: httpx.AsyncClient, token, body):
     for attempt in range(3):
@@ -275,7 +275,7 @@ def send(token, body):
             resp = requests.post(URL % token, json=body)
             resp.raise_for_status()
     return resp.json()
-''', ["WXK202"]),
+''', [(17, 5, "WXK202")]),
     "tenacity_retrying_loop_raises_on_any_errcode": ('''
 from tenacity import Retrying
 
@@ -286,7 +286,7 @@ def send(token, body):
             if data["errcode"] != 0:
                 raise RuntimeError(data["errmsg"])
     return data
-''', ["WXK204"]),
+''', [(17, 5, "WXK204")]),
     "tenacity_retrying_loop_busy_only": ('''
 from tenacity import Retrying
 
@@ -305,7 +305,7 @@ def send(token, body):
         data = requests.post(URL % token, json=body).json()
         ok = data["errcode"] == 0
     return data
-''', ["WXK201", "WXK203", "WXK204"]),
+''', [(16, 5, "WXK201"), (16, 5, "WXK203"), (16, 5, "WXK204")]),
     "while_flag_from_busy_bounded_by_time": ('''
 def send(token, body, deadline):
     busy = True
@@ -324,7 +324,7 @@ def send(token, body, retry_count=0):
         time.sleep(1)
         return send(token, body, retry_count + 1)
     return data
-''', ["WXK202"]),
+''', [(16, 1, "WXK202")]),
     "recursion_guard_counting_up_within_bound": ('''
 def send(token, body, attempt=1):
     data = requests.post(URL % token, json=body).json()
@@ -348,7 +348,7 @@ def call(token, body):
 @backoff.on_exception(backoff.constant, ApiError, interval=2)
 def send(token, body):
     return call(token, body)
-''', ["WXK201", "WXK204"]),
+''', [(23, 1, "WXK201"), (23, 1, "WXK204")]),
     "except_errcode_exception_of_a_helper": ('''
 class WeComError(Exception):
     def __init__(self, errcode, errmsg):
@@ -367,7 +367,7 @@ def send(token, body):
             return post(token, body)
         except WeComError:
             time.sleep(2 ** attempt)
-''', ["WXK204"]),
+''', [(26, 5, "WXK204")]),
     "except_errcode_exception_busy_only": ('''
 class WeComError(Exception):
     def __init__(self, errcode, errmsg):
@@ -423,7 +423,7 @@ def send(token, body):
             _log(attempt)
             continue
         return data
-''', ["WXK203"]),
+''', [(18, 5, "WXK203")]),
     # -- loops that are not retries ----------------------------------------------------------------
     "poll_until_state_with_deadline": ('''
 def wait_for_servicer(token, body, timeout=60):
@@ -487,7 +487,7 @@ def read_all(sock):
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_retry_shapes(name):
     source, expected = CASES[name]
-    assert sorted(codes(HEAD + source)) == sorted(expected)
+    assert_findings(HEAD + source, expected)
 
 
 #: A session factory with a transport retry, and where its session goes.
@@ -511,7 +511,7 @@ def crawl(pages):
 def test_transport_retry_counts_where_its_session_calls_wecom():
     """A factory called where WeCom is sent is WeCom's retry; one that serves only another API is not,
     even in a file that calls WeCom elsewhere."""
-    assert codes(HEAD + SESSIONS.format(user="make_session()", other="requests")) == ["WXK202"]
+    assert_findings(HEAD + SESSIONS.format(user="make_session()", other="requests"), [(19, 55, "WXK202")])
     assert codes(HEAD + SESSIONS.format(user="requests", other="make_session()")) == []
 
 
@@ -528,7 +528,7 @@ def send(token, body):
             continue
         return resp.json()
 '''
-    assert sorted(codes(HEAD + source)) == ["WXK201", "WXK203"]
+    assert_findings(HEAD + source, [(17, 5, "WXK201"), (17, 5, "WXK203")])
     assert codes(HEAD + source.replace("while True:", "for attempt in range(3):").replace("continue", "time.sleep(1)")) == []
 
 
@@ -542,7 +542,7 @@ def test_findings_sit_on_the_loop_line():
 def test_max_retries_setting():
     source, _ = CASES["range_ten_busy_only"]
     assert codes(HEAD + source, max_retries=9) == []
-    assert codes(HEAD + source, max_retries=8) == ["WXK202"]
+    assert_findings(HEAD + source, [(15, 5, "WXK202")], max_retries=8)
 
 
 def test_messages_name_codes_and_what_to_do():
@@ -573,10 +573,10 @@ TOKEN_REFRESH_CASES = {
     # the refresh is visible: a token store asked for a new token by keyword
     "store_forced_once": (STORE_LOOP.format(attempts=2, codes="40014, 42001"), []),
     "store_forced_once_single_code": (STORE_LOOP.format(attempts=2, codes="42001,"), []),
-    "store_forced_also_busy": (STORE_LOOP.format(attempts=2, codes="40014, 42001, -1"), ["WXK203"]),
-    "store_forced_also_kf_limit": (STORE_LOOP.format(attempts=2, codes="40014, 42001, 95001"), ["WXK203", "WXK204"]),
-    "store_forced_many_times": (STORE_LOOP.format(attempts=5, codes="40014, 42001"), ["WXK202", "WXK203", "WXK204"]),
-    "store_forced_twice": (STORE_LOOP.format(attempts=3, codes="40014, 42001"), ["WXK203", "WXK204"]),
+    "store_forced_also_busy": (STORE_LOOP.format(attempts=2, codes="40014, 42001, -1"), [(19, 9, "WXK203")]),
+    "store_forced_also_kf_limit": (STORE_LOOP.format(attempts=2, codes="40014, 42001, 95001"), [(19, 9, "WXK203"), (19, 9, "WXK204")]),
+    "store_forced_many_times": (STORE_LOOP.format(attempts=5, codes="40014, 42001"), [(19, 9, "WXK202"), (19, 9, "WXK203"), (19, 9, "WXK204")]),
+    "store_forced_twice": (STORE_LOOP.format(attempts=3, codes="40014, 42001"), [(19, 9, "WXK203"), (19, 9, "WXK204")]),
     # the token comes from elsewhere; only 40014/42001 bring the request round, once
     "token_codes_once_by_while_counter": ('''
 class KfApi:
@@ -605,7 +605,7 @@ def send(tokens, body):
         if data["errcode"] in (40014, 42001):
             continue
         return data
-''', ["WXK203", "WXK204"]),
+''', [(15, 5, "WXK203"), (15, 5, "WXK204")]),
     "token_codes_and_secret_once_no_refresh": ('''
 def send(tokens, body):
     for _ in range(2):
@@ -613,7 +613,7 @@ def send(tokens, body):
         if data["errcode"] in (40001, 40014, 42001):
             continue
         return data
-''', ["WXK203", "WXK204"]),
+''', [(15, 5, "WXK203"), (15, 5, "WXK204")]),
     "same_file_refresh_method_with_busy_pause": ('''
 class KfApi:
     def _reauth(self):
@@ -645,14 +645,14 @@ class KfApi:
                 time.sleep(2 ** attempt)
                 continue
             return data
-''', ["WXK204"]),
+''', [(20, 9, "WXK204")]),
 }
 
 
 @pytest.mark.parametrize("name", sorted(TOKEN_REFRESH_CASES))
 def test_token_refresh_is_not_a_busy_retry(name):
     source, expected = TOKEN_REFRESH_CASES[name]
-    assert sorted(codes(HEAD + source)) == sorted(expected)
+    assert_findings(HEAD + source, expected)
 
 
 def test_only_the_codes_beyond_token_death_are_named():
@@ -708,19 +708,19 @@ def send(token, body):
     [
         ("isinstance(exc, SendFailed)", []),
         ("isinstance(exc, (KeyError, SendFailed))", []),
-        ("isinstance(exc, KeyError)", ["WXK204"]),
+        ("isinstance(exc, KeyError)", [(18, 5, "WXK204")]),
     ],
 )
 def test_an_except_body_that_reraises_the_errcode_exception_by_class_retries_only_the_rest(test, expected):
     """Errcodes raised as SendFailed reach the handler as SendFailed instances: ``if isinstance(exc,
     SendFailed): raise`` hands every one of them on, and only the network error beside it goes round
     again (a real retry helper was told it retried on any non-zero errcode)."""
-    assert sorted(codes(RERAISED_BY_CLASS.format(test=test))) == expected
+    assert_findings(RERAISED_BY_CLASS.format(test=test), expected)
 
 
 def test_a_network_error_kept_round_forever_beside_a_reraised_errcode_is_still_unbounded():
     source = RERAISED_BY_CLASS.format(test="isinstance(exc, SendFailed)").replace("for attempt in range(3):", "while True:\n        attempt = 0")
-    assert codes(source) == ["WXK201"]
+    assert_findings(source, [(18, 5, "WXK201")])
 
 
 def test_unbounded_token_refresh_recursion_is_told_to_retry_once():
@@ -739,5 +739,5 @@ class Client:
             return self.send(body)
         return data
 ''', select=["WXK201"])
-    assert [f.code for f in findings] == ["WXK201"]
+    assert [(f.line, f.column, f.code) for f in findings] == [(8, 5, "WXK201")]
     assert "one token refresh and one retry" in findings[0].message

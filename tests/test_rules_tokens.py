@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import codes, lint
+from tests.helpers import assert_findings, codes, lint
 
 TOKEN = "kJWt0aBcD1234567890efGhIjKlMnOpQrStUvWxYz_0123456789-abcdefghIJKLMN"
 SECRET = "Xk3dP0aQ9vLmN2bR7tYcW5eZ1uJ8sH4gF6iO0pA3qKz"
@@ -14,23 +14,23 @@ WECOM = 'import requests\nBASE = "https://qyapi.weixin.qq.com/cgi-bin"\n'
 @pytest.mark.parametrize(
     "source,expected",
     [
-        (f'ACCESS_TOKEN = "{TOKEN}"\n', ["WXK301"]),
-        (f'class C:\n    def __init__(self):\n        self.access_token = "{TOKEN}"\n', ["WXK301"]),
-        (f'PARAMS = {{"access_token": "{TOKEN}"}}\n', ["WXK301"]),
-        (f'def f(client):\n    return client.call(access_token="{TOKEN}")\n', ["WXK301"]),
-        (f'URL = "https://qyapi.weixin.qq.com/cgi-bin/kf/send_msg?access_token={TOKEN}"\n', ["WXK301"]),
-        (f'CORP_SECRET = "{SECRET}"\n', ["WXK303"]),
-        (f'URL = "https://qyapi.weixin.qq.com/cgi-bin/gettoken?corpid=ww1&corpsecret={SECRET}"\n', ["WXK303"]),
-        (f'PARAMS = {{"corpid": "ww1", "corpsecret": "{SECRET}"}}\n', ["WXK303"]),
-        (f'def f(c):\n    return c.login(corpsecret="{SECRET}")\n', ["WXK303"]),
-        (f'def send(body, access_token="{TOKEN}"):\n    return body, access_token\n', ["WXK301"]),
-        (f'from wechatpy.enterprise import WeChatClient\nclient = WeChatClient("ww1a2b3c4d5e6f7a8b", "{SECRET}")\n', ["WXK303"]),
-        (f'def make(corp_id, secret):\n    return corp_id, secret\nC = make("ww1a2b3c4d5e6f7a8b", "{SECRET}")\n', ["WXK303"]),
-        (f'class Api:\n    def __init__(self, corp_id, corp_secret):\n        self.c = corp_id\nA = Api("ww1", "{SECRET}")\n', ["WXK303"]),
+        (f'ACCESS_TOKEN = "{TOKEN}"\n', [(3, 16, "WXK301")]),
+        (f'class C:\n    def __init__(self):\n        self.access_token = "{TOKEN}"\n', [(5, 29, "WXK301")]),
+        (f'PARAMS = {{"access_token": "{TOKEN}"}}\n', [(3, 27, "WXK301")]),
+        (f'def f(client):\n    return client.call(access_token="{TOKEN}")\n', [(4, 37, "WXK301")]),
+        (f'URL = "https://qyapi.weixin.qq.com/cgi-bin/kf/send_msg?access_token={TOKEN}"\n', [(3, 7, "WXK301")]),
+        (f'CORP_SECRET = "{SECRET}"\n', [(3, 15, "WXK303")]),
+        (f'URL = "https://qyapi.weixin.qq.com/cgi-bin/gettoken?corpid=ww1&corpsecret={SECRET}"\n', [(3, 7, "WXK303")]),
+        (f'PARAMS = {{"corpid": "ww1", "corpsecret": "{SECRET}"}}\n', [(3, 42, "WXK303")]),
+        (f'def f(c):\n    return c.login(corpsecret="{SECRET}")\n', [(4, 31, "WXK303")]),
+        (f'def send(body, access_token="{TOKEN}"):\n    return body, access_token\n', [(3, 29, "WXK301")]),
+        (f'from wechatpy.enterprise import WeChatClient\nclient = WeChatClient("ww1a2b3c4d5e6f7a8b", "{SECRET}")\n', [(4, 45, "WXK303")]),
+        (f'def make(corp_id, secret):\n    return corp_id, secret\nC = make("ww1a2b3c4d5e6f7a8b", "{SECRET}")\n', [(5, 32, "WXK303")]),
+        (f'class Api:\n    def __init__(self, corp_id, corp_secret):\n        self.c = corp_id\nA = Api("ww1", "{SECRET}")\n', [(6, 16, "WXK303")]),
     ],
 )
 def test_literals_in_wecom_code(source, expected):
-    assert codes(WECOM + source) == expected
+    assert_findings(WECOM + source, expected)
 
 
 @pytest.mark.parametrize(
@@ -64,7 +64,7 @@ def test_not_credentials(source):
 def test_a_real_looking_default_of_an_environment_read_is_a_secret_in_source(read):
     """The read is configuration; the default beside it is the live secret, committed with the code."""
     source = f'import os\nCORP_SECRET = {read}("WECOM_SECRET", "{SECRET}")\n'
-    assert codes(WECOM + source) == ["WXK303"]
+    assert_findings(WECOM + source, [(4, len(f'CORP_SECRET = {read}("WECOM_SECRET", ') + 1, "WXK303")])
 
 
 def test_not_wecom_code_is_silent():
@@ -75,7 +75,7 @@ def test_a_wechatpy_import_alone_makes_wecom_code():
     """A callback app that imports only wechatpy's crypto and exceptions (it replies passively and sends nothing)
     still holds the app's secret: any wechatpy import makes the file WeCom code."""
     head = "from wechatpy.enterprise.crypto import WeChatCrypto\nfrom wechatpy.exceptions import InvalidSignatureException\n"
-    assert codes(head + f'CORP_SECRET = "{SECRET}"\n') == ["WXK303"]
+    assert_findings(head + f'CORP_SECRET = "{SECRET}"\n', [(3, 15, "WXK303")])
     assert codes(f'import json\nCORP_SECRET = "{SECRET}"\n') == []
 
 
@@ -190,7 +190,7 @@ def test_one_shot_main_script_keeps_its_token():
 
 def test_long_running_main_block_is_a_stale_token():
     source = ONE_SHOT + "    while True:\n        data = requests.get(f\"{BASE}/kf/account/list?access_token={token}\").json()\n"
-    assert "WXK302" in codes(source)
+    assert_findings(source, [(13, 5, "WXK302")])
 
 
 def test_token_hard_coded_in_a_url_constant():
@@ -205,11 +205,11 @@ def send(body):
     return data
 '''
     findings = lint(source)
-    assert sorted((f.code, f.line) for f in findings) == [("WXK301", 4), ("WXK302", 4)]
+    assert_findings(source, [(4, 1, "WXK302"), (4, 8, "WXK301")])
     [stale] = [f for f in findings if f.code == "WXK302"]
     assert "in SEND is hard-coded" in stale.message
     renewed = source.replace('if data["errcode"] != 0:', 'if data["errcode"] in (40014, 42001):\n        raise RuntimeError("renew")\n    if data["errcode"] != 0:')
-    assert codes(renewed) == ["WXK301"]
+    assert_findings(renewed, [(4, 8, "WXK301")])
 
 
 @pytest.mark.parametrize(
