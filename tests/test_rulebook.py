@@ -1,11 +1,12 @@
-"""Every rule has a page; every bad example on it yields the rule's code, every good example nothing."""
+"""Every rule has a page; every bad example on it yields exactly what its ``# expect:`` comments say (at least
+its own rule), every good example nothing."""
 
 from __future__ import annotations
 
 import pytest
 
 from tests.helpers import lint
-from tests.rulebook_cases import RULES_DIR, page_cases
+from tests.rulebook_cases import RULES_DIR, expected_findings, page_cases
 from wxkf_lint.rulebook import sections
 from wxkf_lint.registry import RULES
 
@@ -25,7 +26,10 @@ def test_every_rule_has_a_complete_page(rule):
 @pytest.mark.parametrize("code,kind,source,number", page_cases(), ids=lambda v: v if isinstance(v, str) and len(v) < 10 else None)
 def test_page_examples(code, kind, source, number):
     findings = lint(source, extend_select=[code])
+    expected = expected_findings(source)
     if kind == "bad":
-        assert code in [f.code for f in findings], f"{code} bad example #{number} yields no {code}: {findings}"
+        assert code in [expected_code for _line, expected_code in expected], f"{code} bad example #{number} expects no {code}"
+        assert sorted((f.line, f.code) for f in findings) == expected, f"{code} bad example #{number}: {findings}"
     else:
+        assert expected == [], f"{code} good example #{number} has # expect: comments"
         assert findings == [], f"{code} good example #{number} yields findings: {findings}"

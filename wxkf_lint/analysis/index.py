@@ -2,7 +2,7 @@
 
 LibCST's ``ParentNodeProvider`` and ``ScopeProvider`` would give the same facts, but measured on small kf
 files they cost 6–10× the parse; this walk records only what the analyses and the rules use, in one pass,
-and the rules are then dispatched from its node lists (:mod:`wxkf_lint.dispatch`) instead of walking again.
+and the rules read its node lists (``LintRule.nodes``) instead of walking again.
 """
 
 from __future__ import annotations
