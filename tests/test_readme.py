@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from tests.cli_helpers import REPO
 
 
@@ -18,3 +20,14 @@ def test_readme_lists_every_rule():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     for rule in RULES:
         assert f"| {rule.code} | {rule.name} |" in readme
+
+
+def test_readme_documents_every_option_as_declared():
+    """The configuration table's row and the flake8 flag of each option come from its one declaration."""
+    from wxkf_lint.options import OPTIONS
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for option in OPTIONS:
+        default = json.dumps(list(option.default) if isinstance(option.default, tuple) else option.default)
+        assert f"| `{option.key}` | `{default}` | {option.help} |" in readme
+        assert f"`{option.flake8_flag}" in readme

@@ -85,7 +85,7 @@ MAX_RETRIES: Option[int] = Option(
     key="max-retries",
     default=3,
     metavar="N",
-    help="the most retries WXK202 allows (domain: at most 3 retries of -1)",
+    help="the most retries WXK202 allows (domain: at most 3 retries of `-1`)",
     validate=_non_negative_int,
     from_text=_int_text,
     rules=("WXK201", "WXK202"),
@@ -95,8 +95,8 @@ WRAPPERS: Option[Tuple[str, ...]] = Option(
     key="wrappers",
     default=(),
     metavar="NAMES",
-    help="dotted names of functions that send a WeCom request and return the parsed response; "
-    "their first string argument (or path=/url=) is the endpoint",
+    help="dotted names of functions that send a WeCom request and return the parsed response; their first "
+    "string argument (or `path=`/`url=`) is the endpoint",
     validate=_dotted_names,
     from_text=_comma_list,
 )
