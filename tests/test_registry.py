@@ -10,6 +10,7 @@ no file passes the prefilter: whatever the options, such a run must import no ``
 from __future__ import annotations
 
 import pkgutil
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +20,8 @@ import pytest
 
 import wxkf_lint.rules
 from tests.cli_helpers import wxkf_executable, write
+from tests.helpers import lint
+from tests.rulebook_cases import page_cases
 from wxkf_lint.options import OPTIONS
 from wxkf_lint.registry import RULES, RULES_BY_CODE, load
 from wxkf_lint.rules.base import LintRule
@@ -118,3 +121,32 @@ def test_a_file_that_passes_the_prefilter_does_load_the_rules(tmp_path):
     write(tmp_path / "kf.py", 'URL = "https://qyapi.weixin.qq.com/cgi-bin/kf/send_msg"\n')
     imported = _imported([wxkf_executable(), "kf.py"], tmp_path, returncode=0)
     assert "libcst" in imported and "wxkf_lint.rules.wxk101_errmsg_branch" in imported
+
+
+def test_list_rules_prints_the_table():
+    listing = subprocess.run([wxkf_executable(), "--list-rules"], capture_output=True, text=True, timeout=120)
+    rows = [line.split(None, 4) for line in listing.stdout.splitlines()[1:]]
+    assert [(code, name, default, fix) for code, name, default, fix, _summary in rows] == [
+        (rule.code, rule.name, "yes" if rule.default else "opt-in", "safe" if rule.fix else "-") for rule in RULES
+    ]
+
+
+def test_the_readme_fix_row_lists_the_rules_with_a_safe_fix():
+    """``fix=True`` in the table is what the README's --fix row lists."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    (row,) = [line for line in readme.splitlines() if line.startswith("| `--fix`")]
+    listed = sorted(re.findall(r"WXK\d{3}", row))
+    assert listed == [rule.code for rule in RULES if rule.fix]
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.code)
+def test_the_table_says_which_rules_fix_their_page_examples(rule):
+    """``fix=True``: some bad example on the rule's page gets a fix; ``fix=False``: none does."""
+    fixes = [
+        finding.fix is not None
+        for code, kind, source, _number in page_cases()
+        if code == rule.code and kind == "bad"
+        for finding in lint(source, extend_select=[code])
+        if finding.code == rule.code
+    ]
+    assert fixes and any(fixes) == rule.fix

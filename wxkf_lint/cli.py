@@ -140,9 +140,10 @@ def add_noqa_and_report(findings: Sequence[Finding]) -> int:
 
 
 def list_rules() -> str:
-    rows = [f"{'code':<8}{'name':<32}{'default':<9}summary"]
+    rows = [f"{'code':<8}{'name':<32}{'default':<9}{'fix':<6}summary"]
     for rule in RULES:
-        rows.append(f"{rule.code:<8}{rule.name:<32}{'yes' if rule.default else 'opt-in':<9}{rule.summary}")
+        default, fix = "yes" if rule.default else "opt-in", "safe" if rule.fix else "-"
+        rows.append(f"{rule.code:<8}{rule.name:<32}{default:<9}{fix:<6}{rule.summary}")
     return "\n".join(rows) + "\n"
 
 
