@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from tests.helpers import codes, lint
 from wxkf_lint.engine import Linter
