@@ -111,3 +111,11 @@ def test_runner_and_flake8_agree_on_opt_in_rules(tmp_path):
     runner = run_wxkf(["--isolated", "--extend-select", "WXK402", "kf.py"], cwd=tmp_path)
     flake8 = run_flake8(["--select", "WXK,WXK402", "kf.py"], cwd=tmp_path)
     assert _flake8_set(flake8.stdout) == parse_text_report(runner.stdout)
+
+
+def test_flake8_help_lists_every_declared_option():
+    from wxkf_lint.options import OPTIONS
+
+    text = " ".join(run_flake8(["--help"]).stdout.split())
+    for option in OPTIONS:
+        assert f"{option.flake8_flag} {option.metavar} wxkf-lint: {option.help} (default: {option.default_text})" in text

@@ -42,7 +42,7 @@ class WxkfChecker:
                 default=None,
                 metavar=option.metavar,
                 parse_from_config=True,
-                help=f"wxkf-lint: {option.help} (default: {option.default!r})",
+                help=f"wxkf-lint: {option.help} (default: {option.default_text})",
             )
 
     @classmethod

@@ -48,6 +48,13 @@ class Option(Generic[T]):
     def flake8_flag(self) -> str:
         return f"--wxkf-{self.key}"
 
+    @property
+    def default_text(self) -> str:
+        """The default as flake8's text would spell it (``3``, ``a.b,c.d``; ``none`` for an empty list)."""
+        if isinstance(self.default, (list, tuple)):
+            return ",".join(self.default) or "none"
+        return str(self.default)
+
     def parse_text(self, text: str) -> T:
         """flake8's value (command line or config file), validated as pyproject's would be."""
         return self.validate(self.from_text(text))
