@@ -33,3 +33,17 @@ def test_page_examples(code, kind, source, number):
     else:
         assert expected == [], f"{code} good example #{number} has # expect: comments"
         assert findings == [], f"{code} good example #{number} yields findings: {findings}"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.code)
+def test_a_page_documents_the_options_its_rule_reads(rule):
+    """The page's *Options* names every option declared for the rule (key and flake8 flag), and no option of
+    another rule; options of the shared analysis (``wrappers``) may be named where they matter."""
+    from wxkf_lint.options import OPTIONS
+
+    options = sections((RULES_DIR / f"{rule.code}.md").read_text(encoding="utf-8"))["Options"]
+    for option in OPTIONS:
+        if rule.code in option.rules:
+            assert f"`{option.key}`" in options and f"`{option.flake8_flag}" in options, option.key
+        elif option.rules:
+            assert f"`{option.key}`" not in options, option.key
