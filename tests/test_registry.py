@@ -128,26 +128,28 @@ def test_list_rules_prints_the_table():
     listing = subprocess.run([wxkf_executable(), "--list-rules"], capture_output=True, text=True, timeout=120)
     rows = [line.split(None, 4) for line in listing.stdout.splitlines()[1:]]
     assert [(code, name, default, fix) for code, name, default, fix, _summary in rows] == [
-        (rule.code, rule.name, "yes" if rule.default else "opt-in", "safe" if rule.fix else "-") for rule in RULES
+        (rule.code, rule.name, "yes" if rule.default else "opt-in", rule.fix or "-") for rule in RULES
     ]
 
 
 def test_the_readme_fix_row_lists_the_rules_with_a_safe_fix():
-    """``fix=True`` in the table is what the README's --fix row lists."""
+    """The rules marked ``fix="safe"`` in the table are what the README's --fix row lists."""
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     (row,) = [line for line in readme.splitlines() if line.startswith("| `--fix`")]
     listed = sorted(re.findall(r"WXK\d{3}", row))
-    assert listed == [rule.code for rule in RULES if rule.fix]
+    assert listed == [rule.code for rule in RULES if rule.fix == "safe"]
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.code)
 def test_the_table_says_which_rules_fix_their_page_examples(rule):
-    """``fix=True``: some bad example on the rule's page gets a fix; ``fix=False``: none does."""
+    """``fix="safe"``/``"unsafe"``: some bad example on the rule's page gets a fix of that kind; ``None``: none
+    gets a fix."""
     fixes = [
-        finding.fix is not None
+        finding.fix
         for code, kind, source, _number in page_cases()
         if code == rule.code and kind == "bad"
         for finding in lint(source, extend_select=[code])
         if finding.code == rule.code
     ]
-    assert fixes and any(fixes) == rule.fix
+    kinds = {("unsafe" if fix.unsafe else "safe") for fix in fixes if fix is not None}
+    assert fixes and kinds == ({rule.fix} if rule.fix else set())

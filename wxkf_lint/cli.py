@@ -140,10 +140,10 @@ def add_noqa_and_report(findings: Sequence[Finding]) -> int:
 
 
 def list_rules() -> str:
-    rows = [f"{'code':<8}{'name':<32}{'default':<9}{'fix':<6}summary"]
+    rows = [f"{'code':<8}{'name':<32}{'default':<9}{'fix':<8}summary"]
     for rule in RULES:
-        default, fix = "yes" if rule.default else "opt-in", "safe" if rule.fix else "-"
-        rows.append(f"{rule.code:<8}{rule.name:<32}{default:<9}{fix:<6}{rule.summary}")
+        default, fix = "yes" if rule.default else "opt-in", rule.fix or "-"
+        rows.append(f"{rule.code:<8}{rule.name:<32}{default:<9}{fix:<8}{rule.summary}")
     return "\n".join(rows) + "\n"
 
 

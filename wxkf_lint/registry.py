@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Dict, Tuple, Type
+from typing import TYPE_CHECKING, Dict, Optional, Tuple, Type
 
 from wxkf_lint.options import OPTIONS, Option
 
@@ -24,13 +24,14 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class RuleInfo:
-    """One row of the table.  ``default`` False means opt-in; ``fix`` True means it offers a safe fix."""
+    """One row of the table.  ``default`` False means opt-in; ``fix`` is ``"safe"`` or ``"unsafe"`` for a rule
+    that offers a fix (an unsafe one can change what the program does: ``--fix`` never applies it)."""
 
     code: str
     name: str
     summary: str
     default: bool = True
-    fix: bool = False
+    fix: Optional[str] = None
 
     @property
     def module(self) -> str:
@@ -44,8 +45,8 @@ class RuleInfo:
 
 
 RULES: Tuple[RuleInfo, ...] = (
-    RuleInfo("WXK101", "errmsg-branch", "branching on errmsg text instead of errcode", fix=True),
-    RuleInfo("WXK102", "errcode-compared-to-str", "errcode compared with a string (errcode is an int)", fix=True),
+    RuleInfo("WXK101", "errmsg-branch", "branching on errmsg text instead of errcode", fix="safe"),
+    RuleInfo("WXK102", "errcode-compared-to-str", "errcode compared with a string (errcode is an int)", fix="safe"),
     RuleInfo(
         "WXK103", "unchecked-response", "WeCom response fields used (or a POST result dropped) without checking errcode"
     ),
@@ -85,11 +86,12 @@ RULES: Tuple[RuleInfo, ...] = (
         "WXK406", "hardcoded-media-id", "a literal media_id in a message body (temporary media expire after 3 days: 40007)"
     ),
     RuleInfo("WXK501", "json-built-by-hand", "a request body built as JSON text by formatting or concatenation"),
-    RuleInfo("WXK502", "form-encoded-body", "a dict sent with data= to a WeCom POST: sent form-encoded, not JSON", fix=True),
+    RuleInfo("WXK502", "form-encoded-body", "a dict sent with data= to a WeCom POST: sent form-encoded, not JSON", fix="safe"),
     RuleInfo(
         "WXK503",
         "body-in-query-params",
         "a JSON body passed as params= to a WeCom POST: sent in the query string, WeCom sees no body (44002)",
+        fix="unsafe",
     ),
 )
 
