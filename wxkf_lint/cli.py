@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="wxkf-lint",
         description="Find the recurring defects of Python code that calls the WeCom (企业微信) kf API.",
+        epilog="wxkf-lint server runs the language server for editors (needs wxkf-lint[lsp]); see its --help.",
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to lint (default: .); - reads stdin")
     selection = parser.add_argument_group("rule selection (comma-separated codes or prefixes, e.g. WXK2)")
@@ -220,6 +221,11 @@ def write_report(text: str, output: Optional[str]) -> None:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["server"]:  # a folder named server is linted as ./server (or after --)
+        from wxkf_lint.server import main as serve
+
+        return serve(argv[1:])
     args = build_parser().parse_args(argv)
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
     try:

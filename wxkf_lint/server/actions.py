@@ -1,0 +1,139 @@
+"""Code actions on the findings of one lint: the rule's safe fix, ``# noqa: WXKnnn``, and fix-all.
+
+Every action edits the text the findings were computed from, so the server offers actions only while
+that text is still the document's (see ``app.py``).  A quick fix is offered only where the runner's
+``--fix`` would apply it: ``fixes.apply_fixes`` applies it alone and refuses it if the result does not
+parse, the guarantee ``--fix`` gives.  That costs a parse, so it is done for the fixes under the cursor
+only, once per lint.  Fix-all is ``--fix`` itself (every safe fix, to a fixed point) as one edit of the
+whole document, offered only when the client asks for ``source.fixAll`` (on save, or from a menu),
+since computing it costs a lint per pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence
+
+from lsprotocol import types
+
+from wxkf_lint import codes
+from wxkf_lint.engine import Linter
+from wxkf_lint.findings import Finding
+from wxkf_lint.noqa_edits import NoqaSites
+from wxkf_lint.server.diagnostics import SOURCE, lsp_range
+from wxkf_lint.server.text import LineIndex
+from wxkf_lint.source import SourceText
+
+FIX_ALL = f"{types.CodeActionKind.SourceFixAll.value}.{SOURCE}"
+
+
+@dataclass
+class LintResult:
+    """One lint of one state of a document: the text it read, what it found, as published."""
+
+    generation: int
+    version: Optional[int]
+    path: str
+    source: SourceText
+    lines: LineIndex
+    linter: Linter
+    findings: List[Finding]
+    diagnostics: List[types.Diagnostic]
+    #: finding index → whether its fix, applied alone, still parses (computed on first request)
+    fix_parses: Dict[int, bool] = field(default_factory=dict)
+    noqa_sites: Optional[NoqaSites] = None
+
+
+def _wanted(kind: str, only: Optional[Sequence[str]]) -> bool:
+    """Whether an action of ``kind`` answers a request limited to ``only`` (LSP: kinds are dotted prefixes)."""
+    return only is None or any(kind == asked or kind.startswith(asked + ".") for asked in only)
+
+
+def _touches(inner: types.Range, outer: types.Range) -> bool:
+    start, end = (inner.start.line, inner.start.character), (inner.end.line, inner.end.character)
+    return start <= (outer.end.line, outer.end.character) and (outer.start.line, outer.start.character) <= end
+
+
+def _edit(uri: str, result: LintResult, edits: List[types.TextEdit], versioned: bool) -> types.WorkspaceEdit:
+    if versioned:
+        document = types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=result.version)
+        return types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(text_document=document, edits=edits)])
+    return types.WorkspaceEdit(changes={uri: edits})
+
+
+def _fix_parses(result: LintResult, index: int) -> bool:
+    from wxkf_lint.fixes import apply_fixes
+
+    if index not in result.fix_parses:
+        _, applied = apply_fixes(result.source.text, [result.findings[index]])
+        result.fix_parses[index] = bool(applied)
+    return result.fix_parses[index]
+
+
+def _quick_fix(uri: str, result: LintResult, index: int, versioned: bool) -> Optional[types.CodeAction]:
+    finding, diagnostic = result.findings[index], result.diagnostics[index]
+    fix = finding.fix
+    if fix is None or not _fix_parses(result, index):
+        return None
+    edit = types.TextEdit(lsp_range(result.lines, fix.line, fix.column, fix.end_line, fix.end_column), fix.content)
+    return types.CodeAction(
+        title=f"{SOURCE} ({finding.code}): {fix.description or 'apply the safe fix'}",
+        kind=types.CodeActionKind.QuickFix,
+        diagnostics=[diagnostic],
+        edit=_edit(uri, result, [edit], versioned),
+        is_preferred=True,
+    )
+
+
+def _noqa(uri: str, result: LintResult, index: int, versioned: bool) -> Optional[types.CodeAction]:
+    finding, diagnostic = result.findings[index], result.diagnostics[index]
+    if finding.code in codes.ENGINE_CODES:  # noqa never hides them: the document was not checked
+        return None
+    if result.noqa_sites is None:
+        result.noqa_sites = NoqaSites(result.source.text)
+    line = result.lines.line(finding.line)
+    new = result.noqa_sites.with_codes(finding.line, line, [finding.code])
+    if new is None:
+        return None
+    whole_line = lsp_range(result.lines, finding.line, 1, finding.line, len(line) + 1)
+    return types.CodeAction(
+        title=f"{SOURCE} ({finding.code}): add `# noqa: {finding.code}` to this line",
+        kind=types.CodeActionKind.QuickFix,
+        diagnostics=[diagnostic],
+        edit=_edit(uri, result, [types.TextEdit(whole_line, new)], versioned),
+    )
+
+
+def _fix_all(uri: str, result: LintResult, versioned: bool) -> Optional[types.CodeAction]:
+    from wxkf_lint.fixes import fix_source
+
+    if not any(finding.fix is not None for finding in result.findings):
+        return None
+    outcome = fix_source(result.linter, result.source, result.path)
+    if not outcome.changed:
+        return None
+    last = result.lines.line_count
+    everything = lsp_range(result.lines, 1, 1, last, len(result.lines.line(last)) + 1)
+    return types.CodeAction(
+        title=f"{SOURCE}: fix all safely fixable problems",
+        kind=FIX_ALL,
+        diagnostics=[result.diagnostics[result.findings.index(finding)] for finding in outcome.fixed if finding in result.findings],
+        edit=_edit(uri, result, [types.TextEdit(everything, outcome.text)], versioned),
+    )
+
+
+def code_actions(
+    uri: str, result: LintResult, where: types.Range, only: Optional[Sequence[str]], versioned: bool
+) -> List[types.CodeAction]:
+    """The actions for the findings whose range touches ``where``, then fix-all if it was asked for by kind."""
+    found: List[types.CodeAction] = []
+    if _wanted(types.CodeActionKind.QuickFix.value, only):
+        under = [i for i, diagnostic in enumerate(result.diagnostics) if _touches(diagnostic.range, where)]
+        for make in (_quick_fix, _noqa):
+            found.extend(action for action in (make(uri, result, i, versioned) for i in under) if action is not None)
+    if only is not None and _wanted(FIX_ALL, only):
+        action = _fix_all(uri, result, versioned)
+        if action is not None:
+            found.append(action)
+    return found
+
