@@ -16,6 +16,7 @@ configuration (each tool is also run with its "isolated" flag where it has one):
   cache: cold (the cache folder emptied before each run: every entry is written), warm (a second run),
   and on a fresh copy of the tree (new mtimes, as a CI checkout has) with the warm cache; the warm and
   fresh-copy reports are compared with the uncached one byte for byte.
+* ``server``: the language server's re-lint latency for one ``--server-lines`` document (``server_latency.py``).
 
 Each command runs once to warm the file cache, then ``--runs`` times; the table shows the median wall
 time, the CPU time (user+sys, all processes), and the peak resident memory of the largest single
@@ -38,7 +39,7 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
 REPO = Path(__file__).resolve().parent.parent
-SUITES = ("stdlib", "dense", "empty", "cache")
+SUITES = ("stdlib", "dense", "empty", "cache", "server")
 
 #: runs the command given as argv[1:], then prints "wall_seconds cpu_seconds peak_kib exit_code" of its process tree
 _WRAPPER = """
@@ -258,6 +259,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--dense-files", type=int, default=3200, help="files in the dense tree (default: 3200)")
     parser.add_argument("--empty-files", type=int, default=20000, help="empty __init__.py files (default: 20000)")
     parser.add_argument("--jobs", type=int, default=2, help="flake8's -j (default: 2, as the targets say)")
+    parser.add_argument("--server-lines", type=int, default=2000, help="lines of the server suite's document (default: 2000)")
     args = parser.parse_args(argv)
     suites = [s.strip() for s in args.suites.split(",") if s.strip()]
     unknown = [s for s in suites if s not in SUITES]
@@ -276,6 +278,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         "cache": lambda target: build_dense(target, args.dense_files),
     }
     for suite in suites:
+        if suite == "server":  # one editor session, not whole runs: see server_latency.py
+            from server_latency import report
+
+            print(report(args.runs, args.server_lines), flush=True)
+            continue
         with tempfile.TemporaryDirectory(prefix=f"wxkf-bench-{suite}-") as folder:
             tree = Path(folder) / "tree"
             tree.mkdir()

@@ -1,4 +1,4 @@
-"""Positions in an editor's text: the engine's 1-based (line, column) to LSP's 0-based (line, character).
+"""Positions in an editor's text: the engine's 1-based (line, column) as LSP's 0-based (line, character).
 
 The engine counts lines as LibCST does (``\\n``, ``\\r\\n`` and ``\\r`` end a line) and columns in code
 points.  LSP counts lines the same way but columns in the code units the client and server agreed on
@@ -27,20 +27,8 @@ def code_units(text: str, encoding: str) -> int:
     return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
 
 
-def _code_points(line: str, units: int, encoding: str) -> int:
-    """The code-point index of the first character at or after ``units`` code units into ``line``."""
-    if encoding == UTF32 or line.isascii():
-        return min(units, len(line))
-    count = 0
-    for index, char in enumerate(line):
-        if count >= units:
-            return index
-        count += code_units(char, encoding)
-    return len(line)
-
-
 class LineIndex:
-    """The lines of one text, for converting positions both ways in one client encoding."""
+    """The lines of one text, for placing engine positions in the code units of one client encoding."""
 
     def __init__(self, text: str, encoding: str = UTF16) -> None:
         self.text = text
@@ -63,10 +51,3 @@ class LineIndex:
         line = min(max(line, 1), self.line_count)
         text = self.line(line)
         return line - 1, code_units(text[: max(column - 1, 0)], self.encoding)
-
-    def offset(self, line: int, character: int) -> int:
-        """LSP (0-based line, character) → index into the text, clamped to the line and the text."""
-        if line >= self.line_count:
-            return len(self.text)
-        text = self.line(line + 1)
-        return self.starts[line] + _code_points(text, max(character, 0), self.encoding)
