@@ -272,3 +272,29 @@ def test_runner_never_imports_pygls(tmp_path):
     code = "import sys\nfrom wxkf_lint.cli import main\nmain(['--isolated', 'kf.py'])\nprint('pygls' in sys.modules)\n"
     result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert result.stdout.strip().splitlines()[-1] == "False", result.stderr
+
+
+def test_deep_document_is_linted_at_the_runners_recursion_limit(session, tmp_path):
+    """Placing a finding beside 2,500 concatenated literals recurses once per part, on the server's worker
+    thread: it needs the runner's recursion limit and a stack to match, or it would be a WXK003."""
+    parts = " ".join(f'"line {number}\\n"' for number in range(2500))
+    text = KF + f"HELP = ({parts})\n"
+    path = write(tmp_path / "kf.py", text)
+    diagnostics = session.diagnostics(path.as_uri(), session.open(path, text), timeout=120)
+    runner = _runner(tmp_path, "kf.py")
+    assert [(d["code"], d["range"]["start"]["line"] + 1) for d in diagnostics] == [(f["code"], f["line"]) for f in runner]
+    assert _codes(diagnostics) == ["WXK101", "WXK502"]
+
+
+def test_without_pygls_the_command_says_what_to_install(tmp_path):
+    code = "import sys\nsys.modules['pygls'] = None\nfrom wxkf_lint.cli import main\nsys.exit(main(['server']))\n"
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert result.stderr == "wxkf-lint: error: the language server needs pygls: pip install 'wxkf-lint[lsp]'\n"
+
+
+def test_readme_states_the_debounce():
+    from tests.cli_helpers import REPO
+    from wxkf_lint.server.app import DEBOUNCE_SECONDS
+
+    assert f"{DEBOUNCE_SECONDS} s after the\n  last of a run of changes" in (REPO / "README.md").read_text(encoding="utf-8")

@@ -44,8 +44,9 @@ from wxkf_lint.source import SourceText
 #: costs about 0.4 s, so a shorter pause would mostly lint texts that are already out of date
 DEBOUNCE_SECONDS = 0.15
 #: the worker thread's stack: LibCST's code generation recurses once per nesting level, and the runner's
-#: recursion limit (10,000) needs more than a thread's default stack on some platforms
-_STACK_BYTES = 256 * 1024 * 1024
+#: recursion limit (10,000) needs about what a main thread has (8 MiB on Linux), more than a thread gets
+#: by default elsewhere (512 KiB on macOS); reserved address space, not memory in use
+_STACK_BYTES = 64 * 1024 * 1024
 PYTHON_SUFFIXES = (".py", ".pyi")
 
 logger = logging.getLogger("wxkf_lint.server")
