@@ -298,3 +298,13 @@ def test_readme_states_the_debounce():
     from wxkf_lint.server.app import DEBOUNCE_SECONDS
 
     assert f"{DEBOUNCE_SECONDS} s after the\n  last of a run of changes" in (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def test_unsaved_document_is_linted_and_closing_clears_it(session, tmp_path):
+    uri = "untitled:Untitled-1"
+    mark = session.mark()
+    session.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": KF}})
+    assert _codes(session.diagnostics(uri, mark)) == ["WXK101", "WXK502"]
+    mark = session.mark()
+    session.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+    assert session.diagnostics(uri, mark) == []

@@ -30,6 +30,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except ImportError:
         sys.stderr.write("wxkf-lint: error: the language server needs pygls: pip install 'wxkf-lint[lsp]'\n")
         return EXIT_ERROR
+    if sys.stdin.isatty():  # started by hand, not by an editor: say what it is waiting for
+        sys.stderr.write("wxkf-lint server: speaking LSP on stdin/stdout (to lint a folder named server: wxkf-lint ./server)\n")
     # the runner's limit (cli.main): LibCST's code generation recurses once per nesting level
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
     from wxkf_lint.server.app import serve

@@ -21,6 +21,7 @@ shown once as a message and as the one diagnostic of each document it concerns.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -71,6 +72,8 @@ class WxkfServer(LanguageServer):
         super().__init__("wxkf-lint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full)
         self.configs = Configurations(Path.cwd())
         self.documents: Dict[str, _Document] = {}
+        #: one counter for every document, so a document closed and opened again never reuses a number
+        self._generations = itertools.count(1)
         self.shown_errors: Set[str] = set()
         #: whether the client asked for shutdown before exit: the exit code says so (LSP: 0, else 1)
         self.shutdown_requested = False
@@ -82,6 +85,10 @@ class WxkfServer(LanguageServer):
             threading.stack_size(previous)
 
     # -- scheduling ----------------------------------------------------------------------------------
+
+    def new_text(self, uri: str) -> None:
+        """The document's text changed (or it was opened): what was linted before is out of date."""
+        self.documents.setdefault(uri, _Document()).generation = next(self._generations)
 
     def schedule(self, uri: str, delay: float) -> None:
         """Lint ``uri`` after ``delay`` seconds, replacing the lint that was waiting for it."""
@@ -99,7 +106,13 @@ class WxkfServer(LanguageServer):
         text, version = text_document.source, text_document.version
         path = _path_of(uri)
         loop = asyncio.get_running_loop()
-        outcome = await loop.run_in_executor(self.worker, self._lint, uri, generation, version, path, text)
+        try:
+            outcome = await loop.run_in_executor(self.worker, self._lint, uri, generation, version, path, text)
+        except Exception as error:  # a bug, not the document's fault: say so in one line, keep serving
+            message = f"wxkf-lint: internal error linting {uri}: {type(error).__name__}: {error}".splitlines()[0]
+            logger.error("%s", message)
+            self._show_once(message)
+            return
         document = self.documents.get(uri)
         if outcome is None or document is None or document.generation != generation:
             return  # closed, or changed since: the lint of the newer text is already scheduled
@@ -201,14 +214,13 @@ def create_server() -> WxkfServer:
     def did_open(ls: WxkfServer, params: types.DidOpenTextDocumentParams) -> None:
         item = params.text_document
         if _is_python(item.uri, item.language_id):
-            ls.documents[item.uri] = _Document(generation=1)
+            ls.new_text(item.uri)
             ls.schedule(item.uri, 0)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: WxkfServer, params: types.DidChangeTextDocumentParams) -> None:
-        document = ls.documents.get(params.text_document.uri)
-        if document is not None:
-            document.generation += 1
+        if params.text_document.uri in ls.documents:
+            ls.new_text(params.text_document.uri)
             ls.schedule(params.text_document.uri, DEBOUNCE_SECONDS)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))
