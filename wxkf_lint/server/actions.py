@@ -19,6 +19,7 @@ from lsprotocol import types
 from wxkf_lint import codes
 from wxkf_lint.engine import Linter
 from wxkf_lint.findings import Finding
+from wxkf_lint.fixes import apply_fixes, fix_source
 from wxkf_lint.noqa_edits import NoqaSites
 from wxkf_lint.server.diagnostics import SOURCE, lsp_range
 from wxkf_lint.server.text import LineIndex
@@ -62,8 +63,6 @@ def _edit(uri: str, result: LintResult, edits: List[types.TextEdit], versioned: 
 
 
 def _fix_parses(result: LintResult, index: int) -> bool:
-    from wxkf_lint.fixes import apply_fixes
-
     if index not in result.fix_parses:
         _, applied = apply_fixes(result.source.text, [result.findings[index]])
         result.fix_parses[index] = bool(applied)
@@ -105,8 +104,6 @@ def _noqa(uri: str, result: LintResult, index: int, versioned: bool) -> Optional
 
 
 def _fix_all(uri: str, result: LintResult, versioned: bool) -> Optional[types.CodeAction]:
-    from wxkf_lint.fixes import fix_source
-
     if not any(finding.fix is not None for finding in result.findings):
         return None
     outcome = fix_source(result.linter, result.source, result.path)

@@ -68,6 +68,8 @@ class _Unconfigured:
 
 
 class WxkfServer(LanguageServer):
+    """The open documents, their last lint, the configurations read, and the one thread that lints."""
+
     def __init__(self) -> None:
         super().__init__("wxkf-lint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full)
         self.configs = Configurations(Path.cwd())
