@@ -67,6 +67,9 @@ def test_open_publishes_the_runners_findings(session, tmp_path):
         (f["code"], f["line"], f["column"], f["message"]) for f in expected
     ]
     assert _places(diagnostics) == [(5, 7, 5, 29, "WXK101"), (11, 79, 11, 98, "WXK502")]
+    mark = session.mark()
+    session.notify("textDocument/didSave", {"textDocument": {"uri": path.as_uri()}})
+    assert session.diagnostics(path.as_uri(), mark) == diagnostics
     first = diagnostics[0]
     assert (first["source"], first["severity"]) == ("wxkf-lint", 2)
     assert first["codeDescription"]["href"].startswith("file:") and first["codeDescription"]["href"].endswith("/WXK101.md")
@@ -308,3 +311,26 @@ def test_unsaved_document_is_linted_and_closing_clears_it(session, tmp_path):
     mark = session.mark()
     session.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
     assert session.diagnostics(uri, mark) == []
+
+
+def test_every_example_gets_the_runners_findings(session, tmp_path):
+    """The examples' findings of every rule, each at the runner's place with its message."""
+    from tests.cli_helpers import REPO
+
+    examples = sorted((REPO / "examples").rglob("*.py"))
+    result = run_wxkf(["--isolated", "--format", "json", *map(str, examples)], cwd=REPO)
+    expected: Dict[str, List[Tuple]] = {}
+    for f in json.loads(result.stdout):
+        expected.setdefault(str((REPO / f["path"]).resolve()), []).append(
+            (f["line"] - 1, f["column"] - 1, f["end_line"] - 1, f["end_column"] - 1, f["code"], f["message"])
+        )
+    assert sum(map(len, expected.values())) >= 15
+    for example in examples:
+        text = example.read_text(encoding="utf-8")  # no character beyond U+FFFF: UTF-16 columns are code points
+        path = write(tmp_path / example.relative_to(REPO), text)
+        found = sorted(
+            (d["range"]["start"]["line"], d["range"]["start"]["character"], d["range"]["end"]["line"],
+             d["range"]["end"]["character"], d["code"], d["message"])
+            for d in session.diagnostics(path.as_uri(), session.open(path, text))
+        )
+        assert found == sorted(expected.get(str(example.resolve()), [])), example.name

@@ -2,7 +2,8 @@
 
 Timing.  A document is linted when it is opened or saved, and :data:`DEBOUNCE_SECONDS` after the last of
 a run of changes: each change cancels the lint still waiting for the previous one, so typing costs one
-lint per pause, not one per keystroke.  Lints run one at a time on a worker thread, so the server keeps
+lint per pause, not one per keystroke.  A text that is the one last linted with the same configuration
+(a save after the edits were linted, an undo) reuses that lint.  Lints run one at a time on a worker thread, so the server keeps
 reading messages while LibCST parses.  Every state of a document has a generation number; a lint's
 result is published only if no change came after the text it read, so a slow lint of an old text never
 overwrites the diagnostics of a newer one (the newer lint is already on its way), and code actions are
@@ -25,7 +26,7 @@ import itertools
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Dict, List, Optional, Set, Union
 
@@ -141,6 +142,10 @@ class WxkfServer(LanguageServer):
             linter = self.configs.linter_for(folder)
         except ConfigError as error:
             return _Unconfigured(f"wxkf-lint: configuration error: {error}")
+        previous = document.result
+        if previous is not None and previous.linter is linter and previous.source.text == text:
+            # a save, or an undo back to the text last linted: the same findings, for this generation
+            return replace(previous, generation=generation, version=version)
         name = path or uri
         source = SourceText(text=text, encoding="utf-8", bom=False, newline="\r\n" if "\r\n" in text else "\n")
         findings = [] if path and is_excluded(linter, path) else linter.lint_source(source, name)
