@@ -128,7 +128,8 @@ def report(runs: int, lines: int) -> str:
         f"median of {runs} edits\n",
         "| measure | median s | min–max s |",
         "| --- | ---: | ---: |",
-        f"| didChange → publishDiagnostics (wall) | {wall:.3f} | {min(r.wall for r in measured):.3f}–{max(r.wall for r in measured):.3f} |",
+        f"| didChange → publishDiagnostics (wall) | {wall:.3f} | "
+        f"{min(r.wall for r in measured):.3f}–{max(r.wall for r in measured):.3f} |",
         f"| the same, less the {DEBOUNCE_SECONDS:.2f} s debounce | {relint:.3f} | |",
         f"| LibCST parse_module of the text (wall) | {median([r.parse_wall for r in measured]):.3f} | |",
     ]

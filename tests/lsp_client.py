@@ -39,13 +39,13 @@ class LspError(Exception):
 
 
 class LspSession:
-    def __init__(self, cwd: Path, capabilities: Optional[Dict[str, Any]] = None) -> None:
-        self.cwd = cwd
-        self.stderr_path = cwd / ".lsp-stderr.log"
+    def __init__(self, root: Path, capabilities: Optional[Dict[str, Any]] = None, cwd: Optional[Path] = None) -> None:
+        """A server started in ``cwd`` (default: ``root``) for the workspace folder ``root``."""
+        self.stderr_path = root / ".lsp-stderr.log"
         self._stderr = open(self.stderr_path, "wb")
         self.process = subprocess.Popen(
             [wxkf_executable(), "server"],
-            cwd=str(cwd),
+            cwd=str(cwd or root),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self._stderr,
@@ -60,7 +60,7 @@ class LspSession:
         self._reader.start()
         self.initialize_result = self.request(
             "initialize",
-            {"processId": os.getpid(), "rootUri": cwd.as_uri(), "capabilities": capabilities or CAPABILITIES},
+            {"processId": os.getpid(), "rootUri": root.as_uri(), "capabilities": capabilities or CAPABILITIES},
         )
         self.notify("initialized", {})
 

@@ -237,6 +237,21 @@ def test_excluded_document_gets_no_findings(session, tmp_path):
     assert session.diagnostics(path.as_uri(), session.open(path, KF)) == []
 
 
+def test_without_configuration_the_default_excludes_match_from_the_workspace(tmp_path):
+    """As the runner started in the workspace folder drops ``build/kf.py``; ``kf.py`` beside it is linted.
+    The server is started elsewhere, as editors may start it: the workspace folder counts, not its cwd."""
+    workspace, elsewhere = tmp_path / "workspace", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    built, kept = write(workspace / "build" / "kf.py", KF), write(workspace / "kf.py", KF)
+    assert _runner(workspace, "build/kf.py") == []
+    session = LspSession(workspace, cwd=elsewhere)
+    try:
+        assert session.diagnostics(built.as_uri(), session.open(built, KF)) == []
+        assert _codes(session.diagnostics(kept.as_uri(), session.open(kept, KF))) == ["WXK101", "WXK502"]
+    finally:
+        session.kill()
+
+
 def test_utf8_position_encoding_when_the_client_asks_for_it(tmp_path):
     capabilities = dict(CAPABILITIES, general={"positionEncodings": ["utf-8", "utf-16"]})
     text = KF.replace('    if resp["errmsg"] == "ok":', '    if "发" and resp["errmsg"] == "ok":')

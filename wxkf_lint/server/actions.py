@@ -111,10 +111,12 @@ def _fix_all(uri: str, result: LintResult, versioned: bool) -> Optional[types.Co
         return None
     last = result.lines.line_count
     everything = lsp_range(result.lines, 1, 1, last, len(result.lines.line(last)) + 1)
+    # later passes fix findings at positions of an intermediate text: only the first pass's are published
+    published = {finding: diagnostic for finding, diagnostic in zip(result.findings, result.diagnostics)}
     return types.CodeAction(
         title=f"{SOURCE}: fix all safely fixable problems",
         kind=FIX_ALL,
-        diagnostics=[result.diagnostics[result.findings.index(finding)] for finding in outcome.fixed if finding in result.findings],
+        diagnostics=[published[finding] for finding in outcome.fixed if finding in published],
         edit=_edit(uri, result, [types.TextEdit(everything, outcome.text)], versioned),
     )
 
@@ -133,4 +135,3 @@ def code_actions(
         if action is not None:
             found.append(action)
     return found
-

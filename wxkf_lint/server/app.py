@@ -197,7 +197,9 @@ def create_server() -> WxkfServer:
 
     @server.feature(types.INITIALIZE)
     def initialize(ls: WxkfServer, params: types.InitializeParams) -> None:
-        root = ls.workspace.root_path
+        """The workspace's folder (``rootUri``, else the first workspace folder) stands for the runner's cwd."""
+        folders = [folder.uri for folder in ls.workspace.folders.values()]
+        root = ls.workspace.root_path or next((to_fs_path(uri) for uri in folders if uri.startswith("file:")), None)
         if root:
             ls.configs.root = Path(root)
 
