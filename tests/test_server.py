@@ -349,3 +349,28 @@ def test_every_example_gets_the_runners_findings(session, tmp_path):
             for d in session.diagnostics(path.as_uri(), session.open(path, text))
         )
         assert found == sorted(expected.get(str(example.resolve()), [])), example.name
+
+
+def test_an_unsafe_fix_is_not_offered(session, tmp_path):
+    """WXK503's fix changes what is sent: ``--fix`` leaves it, so the server offers only the noqa action."""
+    text = '''\
+import requests
+
+
+def send_text(token, user, text):
+    data = requests.post(
+        "https://qyapi.weixin.qq.com/cgi-bin/message/send",
+        params={"access_token": token, "touser": user, "msgtype": "text", "text": {"content": text}},
+        timeout=5,
+    ).json()
+    if data["errcode"] != 0:
+        raise RuntimeError(data["errmsg"])
+'''
+    path = write(tmp_path / "kf.py", text)
+    [finding] = _runner(tmp_path, "kf.py")
+    assert (finding["code"], finding["fix"] is not None) == ("WXK503", True)
+    [diagnostic] = session.diagnostics(path.as_uri(), session.open(path, text))
+    start = diagnostic["range"]["start"]
+    titles = [a["title"] for a in session.code_actions(path, start["line"], start["character"])]
+    assert titles == ["wxkf-lint (WXK503): add `# noqa: WXK503` to this line"]
+    assert session.code_actions(path, 0, 0, only=["source.fixAll"]) == []

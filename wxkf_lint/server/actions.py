@@ -2,8 +2,8 @@
 
 Every action edits the text the findings were computed from, so the server offers actions only while
 that text is still the document's (see ``app.py``).  A quick fix is offered only where the runner's
-``--fix`` would apply it: ``fixes.apply_fixes`` applies it alone and refuses it if the result does not
-parse, the guarantee ``--fix`` gives.  That costs a parse, so it is done for the fixes under the cursor
+``--fix`` would apply it: never an unsafe fix (one that changes what the program sends), and only if
+``fixes.apply_fixes``, applying it alone, does not refuse it for a result that does not parse.  That costs a parse, so it is done for the fixes under the cursor
 only, once per lint.  Fix-all is ``--fix`` itself (every safe fix, to a fixed point) as one edit of the
 whole document, offered only when the client asks for ``source.fixAll`` (on save, or from a menu),
 since computing it costs a lint per pass.
@@ -72,7 +72,7 @@ def _fix_parses(result: LintResult, index: int) -> bool:
 def _quick_fix(uri: str, result: LintResult, index: int, versioned: bool) -> Optional[types.CodeAction]:
     finding, diagnostic = result.findings[index], result.diagnostics[index]
     fix = finding.fix
-    if fix is None or not _fix_parses(result, index):
+    if fix is None or fix.unsafe or not _fix_parses(result, index):  # --fix never applies an unsafe fix
         return None
     edit = types.TextEdit(lsp_range(result.lines, fix.line, fix.column, fix.end_line, fix.end_column), fix.content)
     return types.CodeAction(
