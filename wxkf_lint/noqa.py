@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from typing import Dict, FrozenSet, Iterable, List, Optional
 
-# flake8's own pattern (flake8/defaults.py), so both front ends agree on what suppresses what; public
-# because code that writes noqa comments (noqa_edits.py) must find them exactly as they are read.
-NOQA = re.compile(r"# noqa(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))?", re.IGNORECASE)
+# flake8's own pattern (flake8/defaults.py), so both front ends agree on what suppresses what.
+_NOQA = re.compile(r"# noqa(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))?", re.IGNORECASE)
 _CODE = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
 
 #: None means "every code"; a frozenset lists the codes (or prefixes) suppressed on that line
@@ -20,7 +19,7 @@ def noqa_lines(lines: List[str]) -> NoqaMap:
     for number, line in enumerate(lines, start=1):
         if "#" not in line:
             continue
-        match = NOQA.search(line)
+        match = _NOQA.search(line)
         if match is None:
             continue
         codes_text = match.group("codes")
@@ -45,7 +44,7 @@ def comment_with_codes(comment: str, codes: Iterable[str]) -> str:
     without one gets `` # noqa: …`` after its text (``# type: ignore  # noqa: WXK101``), as ruff does.
     A bare ``# noqa`` already suppresses everything and is kept as it is.
     """
-    match = NOQA.search(comment)
+    match = _NOQA.search(comment)
     if match is not None and not match.group("codes"):
         return comment
     if match is None:

@@ -1,10 +1,14 @@
 """Code actions on the findings of one lint: the rule's safe fix, ``# noqa: WXKnnn``, and fix-all.
 
+Each is what the runner does: the quick fix and fix-all are ``--fix``'s, the noqa line is what
+``--add-noqa`` writes (``add_noqa.marked_text``: merged into a ``# noqa:`` the line has, after any other
+comment, and nothing where the line ends inside a string or after a backslash).
+
 Every action edits the text the findings were computed from, so the server offers actions only while
 that text is still the document's (see ``app.py``).  A quick fix is offered only where the runner's
 ``--fix`` would apply it: never an unsafe fix (one that changes what the program sends), and only if
-``fixes.apply_fixes``, applying it alone, does not refuse it for a result that does not parse.  That costs a parse, so it is done for the fixes under the cursor
-only, once per lint.  Fix-all is ``--fix`` itself (every safe fix, to a fixed point) as one edit of the
+``fixes.apply_fixes``, applying it alone, does not refuse it for a result that does not parse.  That
+costs a parse, so it is done for the fixes under the cursor only, once per lint.  Fix-all is ``--fix`` itself (every safe fix, to a fixed point) as one edit of the
 whole document, offered only when the client asks for ``source.fixAll`` (on save, or from a menu),
 since computing it costs a lint per pass.
 """
@@ -17,12 +21,14 @@ from typing import Dict, List, Optional, Sequence
 from lsprotocol import types
 
 from wxkf_lint import codes
+from wxkf_lint.add_noqa import marked_text
 from wxkf_lint.engine import Linter
 from wxkf_lint.findings import Finding
 from wxkf_lint.fixes import apply_fixes, fix_source
-from wxkf_lint.noqa_edits import NoqaSites
+from wxkf_lint.lines import LineIndex
+from wxkf_lint.noqa import is_suppressed, noqa_lines
 from wxkf_lint.server.diagnostics import SOURCE, lsp_range
-from wxkf_lint.server.text import LineIndex
+from wxkf_lint.server.text import LspPositions
 from wxkf_lint.source import SourceText
 
 FIX_ALL = f"{types.CodeActionKind.SourceFixAll.value}.{SOURCE}"
@@ -36,13 +42,14 @@ class LintResult:
     version: Optional[int]
     path: str
     source: SourceText
-    lines: LineIndex
+    lines: LspPositions
     linter: Linter
     findings: List[Finding]
     diagnostics: List[types.Diagnostic]
     #: finding index → whether its fix, applied alone, still parses (computed on first request)
     fix_parses: Dict[int, bool] = field(default_factory=dict)
-    noqa_sites: Optional[NoqaSites] = None
+    #: finding index → its line with the noqa comment, None where none can go (computed on first request)
+    noqa_lines: Dict[int, Optional[str]] = field(default_factory=dict)
 
 
 def _wanted(kind: str, only: Optional[Sequence[str]]) -> bool:
@@ -84,17 +91,27 @@ def _quick_fix(uri: str, result: LintResult, index: int, versioned: bool) -> Opt
     )
 
 
+def _line_with_noqa(result: LintResult, index: int) -> Optional[str]:
+    """The finding's line as ``--add-noqa`` would write it, or None where it writes nothing (the line ends
+    inside a string or after a backslash) or where the result would not suppress the finding."""
+    if index not in result.noqa_lines:
+        finding = result.findings[index]
+        text, added, _ = marked_text(result.source.text, {finding.line: [finding.code]})
+        line = LineIndex(text).line_text(finding.line) if added else None
+        works = line is not None and is_suppressed(finding.code, 1, noqa_lines([line]))
+        result.noqa_lines[index] = line if works else None
+    return result.noqa_lines[index]
+
+
 def _noqa(uri: str, result: LintResult, index: int, versioned: bool) -> Optional[types.CodeAction]:
     finding, diagnostic = result.findings[index], result.diagnostics[index]
     if finding.code in codes.ENGINE_CODES:  # noqa never hides them: the document was not checked
         return None
-    if result.noqa_sites is None:
-        result.noqa_sites = NoqaSites(result.source.text)
-    line = result.lines.line(finding.line)
-    new = result.noqa_sites.with_codes(finding.line, line, [finding.code])
+    new = _line_with_noqa(result, index)
     if new is None:
         return None
-    whole_line = lsp_range(result.lines, finding.line, 1, finding.line, len(line) + 1)
+    old = result.lines.line(finding.line)
+    whole_line = lsp_range(result.lines, finding.line, 1, finding.line, len(old) + 1)
     return types.CodeAction(
         title=f"{SOURCE} ({finding.code}): add `# noqa: {finding.code}` to this line",
         kind=types.CodeActionKind.QuickFix,

@@ -39,7 +39,7 @@ from wxkf_lint.config import ConfigError
 from wxkf_lint.server.actions import FIX_ALL, LintResult, code_actions
 from wxkf_lint.server.configs import Configurations, is_excluded
 from wxkf_lint.server.diagnostics import configuration_diagnostic, to_diagnostic
-from wxkf_lint.server.text import UTF16, LineIndex
+from wxkf_lint.server.text import UTF16, LspPositions
 from wxkf_lint.source import SourceText
 
 #: the pause after the last change before a document is linted again; a lint of a 2,000-line document
@@ -149,7 +149,7 @@ class WxkfServer(LanguageServer):
         name = path or uri
         source = SourceText(text=text, encoding="utf-8", bom=False, newline="\r\n" if "\r\n" in text else "\n")
         findings = [] if path and is_excluded(linter, path) else linter.lint_source(source, name)
-        lines = LineIndex(text, self._encoding())
+        lines = LspPositions(text, self._encoding())
         diagnostics = [to_diagnostic(finding, lines) for finding in findings]
         return LintResult(generation, version, name, source, lines, linter, findings, diagnostics)
 

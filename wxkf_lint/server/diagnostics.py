@@ -1,9 +1,9 @@
 """The engine's findings as LSP diagnostics: the same code, place and message, in the client's units.
 
-The message is the finding's without its leading code: every client shows ``code`` beside the message
-(``… [WXK101]``), and would show it twice.  Rule findings are warnings, as flake8's and ruff's are in
-editors; the engine's own codes (a syntax error, an unreadable text, an internal error) are errors, since
-they mean the document was not checked.  ``codeDescription`` links to the rule's page where one is installed.
+The message is the finding's, without the code: every client shows ``code`` beside it (``… [WXK101]``).
+Rule findings are warnings, as flake8's and ruff's are in editors; the engine's own codes (a syntax
+error, an unreadable text, an internal error) are errors, since they mean the document was not checked.
+``codeDescription`` links to the rule's page where one is installed.
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ from lsprotocol import types
 from wxkf_lint import codes
 from wxkf_lint.findings import Finding
 from wxkf_lint.rulebook import pages_folder
-from wxkf_lint.server.text import LineIndex
+from wxkf_lint.server.text import LspPositions
 
 SOURCE = "wxkf-lint"
 
 
-def lsp_range(lines: LineIndex, line: int, column: int, end_line: int, end_column: int) -> types.Range:
+def lsp_range(lines: LspPositions, line: int, column: int, end_line: int, end_column: int) -> types.Range:
     start = lines.to_lsp(line, column)
     end = lines.to_lsp(end_line, end_column)
     if end < start:
@@ -37,13 +37,11 @@ def rule_page(code: str) -> Optional[str]:
     return page.resolve().as_uri() if page is not None and page.is_file() else None
 
 
-def to_diagnostic(finding: Finding, lines: LineIndex) -> types.Diagnostic:
-    prefix = finding.code + " "
-    message = finding.message[len(prefix):] if finding.message.startswith(prefix) else finding.message
+def to_diagnostic(finding: Finding, lines: LspPositions) -> types.Diagnostic:
     page = rule_page(finding.code)
     return types.Diagnostic(
         range=lsp_range(lines, finding.line, finding.column, finding.end_line, finding.end_column),
-        message=message,
+        message=finding.message,
         severity=types.DiagnosticSeverity.Error if finding.code in codes.ENGINE_CODES else types.DiagnosticSeverity.Warning,
         code=finding.code,
         code_description=types.CodeDescription(href=page) if page else None,

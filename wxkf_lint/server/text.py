@@ -1,19 +1,17 @@
 """Positions in an editor's text: the engine's 1-based (line, column) as LSP's 0-based (line, character).
 
-The engine counts lines as LibCST does (``\\n``, ``\\r\\n`` and ``\\r`` end a line) and columns in code
-points.  LSP counts lines the same way but columns in the code units the client and server agreed on
-at ``initialize``: UTF-16 unless the client offered UTF-8 or UTF-32.  ``str.splitlines`` is no use here
-(pygls' ``TextDocument.lines`` uses it): it also breaks at form feeds, ``\\x1c``-``\\x1e`` and U+2028,
-which are ordinary characters in Python source and in LSP, and every line after one would be off.
+Lines are the engine's (``lines.LineIndex``: ``\\n``, ``\\r\\n`` and ``\\r`` end a line), which are
+LSP's too; not ``str.splitlines``'s (pygls' ``TextDocument.lines``), which also break at form feeds,
+``\\x1c``-``\\x1e`` and U+2028, so every line after one would be off.  Columns are code points in the
+engine and, in LSP, code units of the encoding agreed at ``initialize``: UTF-16 unless the client
+offered UTF-8 or UTF-32.
 """
 
 from __future__ import annotations
 
-import re
-from typing import List, Tuple
+from typing import Tuple
 
-#: the line breaks of LSP and of LibCST's positions
-LINE_BREAK = re.compile(r"\r\n?|\n")
+from wxkf_lint.lines import LineIndex
 
 UTF8, UTF16, UTF32 = "utf-8", "utf-16", "utf-32"
 
@@ -27,27 +25,22 @@ def code_units(text: str, encoding: str) -> int:
     return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
 
 
-class LineIndex:
+class LspPositions:
     """The lines of one text, for placing engine positions in the code units of one client encoding."""
 
     def __init__(self, text: str, encoding: str = UTF16) -> None:
-        self.text = text
+        self.index = LineIndex(text)
         self.encoding = encoding
-        self.starts: List[int] = [0]
-        self.starts.extend(match.end() for match in LINE_BREAK.finditer(text))
 
     @property
     def line_count(self) -> int:
-        return len(self.starts)
+        return len(self.index.starts)
 
     def line(self, number: int) -> str:
         """The text of the 1-based line ``number``, without its line break."""
-        start = self.starts[number - 1]
-        end = self.starts[number] if number < len(self.starts) else len(self.text)
-        return self.text[start:end].rstrip("\r\n")  # one line break at most: the segment ends at it
+        return self.index.line_text(number)
 
     def to_lsp(self, line: int, column: int) -> Tuple[int, int]:
         """Engine (1-based line, 1-based code-point column) → LSP (0-based line, character), clamped to the text."""
         line = min(max(line, 1), self.line_count)
-        text = self.line(line)
-        return line - 1, code_units(text[: max(column - 1, 0)], self.encoding)
+        return line - 1, code_units(self.line(line)[: max(column - 1, 0)], self.encoding)
