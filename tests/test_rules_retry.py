@@ -6,6 +6,7 @@ import libcst as cst
 import pytest
 
 from tests.helpers import assert_findings, codes, lint
+from wxkf_lint.analysis.facts import Fact
 from wxkf_lint.analysis.retries import RetrySite
 
 HEAD = '''
@@ -677,7 +678,7 @@ def test_only_the_codes_beyond_token_death_are_named():
     ],
 )
 def test_retry_site_token_refresh(codes_, attempts, refreshes, exceptions, expected):
-    site = RetrySite(anchor=cst.Pass(), shape="loop", attempts=attempts, waits=False, codes=frozenset(codes_),
+    site = RetrySite(anchor=cst.Pass(), shape="loop", attempts=attempts, pause=Fact.BAD, codes=frozenset(codes_),
                      exceptions=frozenset(exceptions), refreshes_token=refreshes)
     assert site.token_refresh is expected
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from wxkf_lint.analysis.facts import Fact
 from wxkf_lint.analysis.retries import RetrySite
 from wxkf_lint.kf_tables import TOKEN_CODES
 from wxkf_lint.options import MAX_RETRIES
@@ -20,7 +21,7 @@ class UnboundedRetry(LintRule):
 
     def check(self) -> Iterator[Report]:
         for site in self.context.retries.sites:
-            if site.attempts is None:
+            if site.unbounded is Fact.BAD:
                 yield self.report(site.anchor, f"{subject(site)} has no bound on attempts; {self._advice(site)}")
 
     def _advice(self, site: RetrySite) -> str:

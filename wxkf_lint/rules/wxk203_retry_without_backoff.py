@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from wxkf_lint.analysis.facts import Fact
 from wxkf_lint.rules._retry_text import subject
 from wxkf_lint.rules.base import LintRule, Report
 
@@ -18,7 +19,7 @@ class RetryWithoutBackoff(LintRule):
 
     def check(self) -> Iterator[Report]:
         for site in self.context.retries.sites:
-            if site.waits or site.shape == "transport":
+            if site.pause is not Fact.BAD or site.shape == "transport":
                 continue
             if site.token_refresh:
                 continue

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from wxkf_lint.analysis.codesets import describe
+from wxkf_lint.analysis.facts import Fact
 from wxkf_lint.rules._retry_text import subject
 from wxkf_lint.rules.base import LintRule, Report
 
@@ -19,8 +20,8 @@ class RetryOnPermanentError(LintRule):
 
     def check(self) -> Iterator[Report]:
         for site in self.context.retries.sites:
-            permanent = site.permanent_codes
-            if permanent:
+            if site.permanent_trigger is Fact.BAD:
+                permanent = site.permanent_codes
                 yield self.report(
                     site.anchor,
                     f"{subject(site)} retries on {describe(permanent)}, which retrying cannot change; "

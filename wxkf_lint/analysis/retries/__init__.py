@@ -10,6 +10,7 @@ the codes that reach the next iteration are worked out by following the loop bod
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Dict, List, Optional, Set
 
 import libcst as cst
@@ -48,3 +49,29 @@ class RetryAnalysis(LoopSites, RecursionSites):
         self._find_recursion()
         self._find_decorators()
         self.sites.extend(transport_sites(context))
+        self.sites = merge_shared(self.sites)
+
+
+def merge_shared(sites: List[RetrySite]) -> List[RetrySite]:
+    """One root cause, one finding: sites made from one construct (a ``**RETRY_CONFIG`` dict, a module-level
+    ``net_retry = retry(...)``) become one site at that construct, counting the functions it serves.  The bound
+    and the pause are the construct's own; the trigger is what any of the functions it serves retries on."""
+    merged: Dict[int, RetrySite] = {}
+    order: List[int] = []
+    for site in sites:
+        key = id(site.anchor)
+        first = merged.get(key)
+        if first is None:
+            merged[key] = site
+            order.append(key)
+            continue
+        merged[key] = replace(
+            first,
+            codes=first.codes | site.codes,
+            exceptions=first.exceptions | site.exceptions,
+            trigger_known=first.trigger_known and site.trigger_known,
+            refreshes_token=first.refreshes_token and site.refreshes_token,
+            endpoint=first.endpoint if first.endpoint == site.endpoint else None,
+            shared_by=first.shared_by + 1,
+        )
+    return [merged[key] for key in order]

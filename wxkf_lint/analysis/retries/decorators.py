@@ -1,18 +1,30 @@
-"""Retry decorators and iterators: tenacity ``@retry``/``Retrying``, backoff ``@backoff.on_exception``/``on_predicate``, retrying ``@retry``."""
+"""Retry decorators and iterators: tenacity ``@retry``/``Retrying``, backoff ``@backoff.on_exception``/``on_predicate``, retrying ``@retry``.
+
+What a decorator's settings are is read the way the file shows them: keywords written in the call, a
+``**RETRY_CONFIG`` dict or ``dict(...)`` constant of the same file, names bound once to a constant
+(``stop=STOP``), and a decorator made once at module level (``net_retry = retry(...)``, then ``@net_retry``).
+Settings that arrive from elsewhere (``**kwargs`` of a parameter, a config imported from another module)
+leave the bound, the pause and the trigger unknown, never "none".  A decorator named ``retry`` that is not
+tenacity's or retrying's (a same-file function, an import from another module) is not read as theirs.
+A site made from one shared construct (the dict, the module-level decorator) is anchored at that construct,
+so the analysis reports it once for all the functions it decorates.
+"""
 
 from __future__ import annotations
 
-from typing import FrozenSet, Optional, Set, Tuple
+from dataclasses import dataclass, field
+from typing import Dict, FrozenSet, Optional, Set, Tuple
 
 import libcst as cst
 
-from wxkf_lint.analysis.codesets import Codes
+from wxkf_lint.analysis.codesets import Codes, constant_value
+from wxkf_lint.analysis.facts import Fact
 from wxkf_lint.analysis.index import SyntaxIndex
 from wxkf_lint.analysis.retries.raises import Raises
 from wxkf_lint.analysis.retries.scope import NETWORK_EXCEPTIONS, inside, int_value
 from wxkf_lint.analysis.retries.site import UNKNOWN_BOUND, Bound, RetrySite
 from wxkf_lint.analysis.retries.waits import WaitsAndRefreshes
-from wxkf_lint.analysis.syntax import callee_name, dotted_name, keyword_arg, positional_args
+from wxkf_lint.analysis.syntax import callee_name, dotted_name, positional_args
 
 
 def imported_modules(index: SyntaxIndex) -> Set[str]:
@@ -24,6 +36,90 @@ def imported_modules(index: SyntaxIndex) -> Set[str]:
         if node.module is not None:
             found.add(dotted_name(node.module).split(".")[0])
     return found
+
+
+#: the modules whose ``retry`` decorator the analysis knows
+RETRY_LIBRARIES = ("tenacity", "retrying")
+
+
+@dataclass
+class Settings:
+    """A retry decorator's (or ``Retrying(...)``'s) arguments as far as the file shows them."""
+
+    call: cst.Call
+    keywords: Dict[str, cst.BaseExpression] = field(default_factory=dict)
+    positional: Tuple[cst.BaseExpression, ...] = ()
+    #: ``**x`` / ``*x`` the file does not show: any setting not in ``keywords`` may be in it
+    hidden: bool = False
+    #: the shared construct the settings come from (a ``**CONFIG`` dict, a module-level decorator), if any
+    shared: Optional[cst.CSTNode] = None
+
+    def get(self, name: str, index: SyntaxIndex) -> Optional[cst.BaseExpression]:
+        """A setting's value, followed through a name bound once to a constant (``stop=STOP``)."""
+        value = self.keywords.get(name)
+        if isinstance(value, (cst.Name, cst.Attribute)):
+            return constant_value(value, index) or value
+        return value
+
+
+def read_settings(call: cst.Call, index: SyntaxIndex) -> Settings:
+    """The keywords of ``call``, with ``**NAME`` expanded where NAME is a same-file dict constant."""
+    settings = Settings(call=call, positional=tuple(positional_args(call)))
+    for arg in call.args:
+        if arg.keyword is not None:
+            settings.keywords[arg.keyword.value] = arg.value
+        elif arg.star == "**":
+            expanded = _dict_items(arg.value, index)
+            if expanded is None:
+                settings.hidden = True
+            else:
+                settings.keywords.update(expanded)
+                if isinstance(arg.value, (cst.Name, cst.Attribute)):
+                    settings.shared = constant_value(arg.value, index)
+        elif arg.star == "*":
+            settings.hidden = True
+    return settings
+
+
+def _dict_items(node: cst.BaseExpression, index: SyntaxIndex) -> Optional[Dict[str, cst.BaseExpression]]:
+    """``{"stop": …}``, ``dict(stop=…)``, or a name bound once to one of those; None when not shown."""
+    if isinstance(node, (cst.Name, cst.Attribute)):
+        value = constant_value(node, index)
+        return _dict_items(value, index) if value is not None and value is not node else None
+    if isinstance(node, cst.Dict):
+        items: Dict[str, cst.BaseExpression] = {}
+        for element in node.elements:
+            if not isinstance(element, cst.DictElement):
+                return None
+            key = element.key
+            if not (isinstance(key, cst.SimpleString) and key.evaluated_value.isidentifier()):
+                return None
+            items[str(key.evaluated_value)] = element.value
+        return items
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "dict":
+        if any(arg.keyword is None for arg in node.args):
+            return None
+        return {arg.keyword.value: arg.value for arg in node.args if arg.keyword is not None}
+    return None
+
+
+def _exception_names(node: Optional[cst.BaseExpression], index: SyntaxIndex) -> Optional[Set[str]]:
+    """The class names of ``ReadTimeout`` or ``(requests.Timeout, ConnectionError)`` (also through a tuple
+    constant); None when the classes cannot be read."""
+    if node is None:
+        return None
+    if isinstance(node, (cst.Name, cst.Attribute)):
+        value = constant_value(node, index)
+        if isinstance(value, (cst.Tuple, cst.List)):
+            node = value
+    kinds = [e.value for e in node.elements] if isinstance(node, (cst.Tuple, cst.List)) else [node]
+    names = set()
+    for kind in kinds:
+        dotted = dotted_name(kind)
+        if not dotted:
+            return None
+        names.add(dotted.rsplit(".", 1)[-1])
+    return names
 
 
 class DecoratorSites(Raises, WaitsAndRefreshes):
@@ -41,54 +137,103 @@ class DecoratorSites(Raises, WaitsAndRefreshes):
                 if site is not None:
                     self.sites.append(site)
 
+    def _library_of(self, name: str, at: cst.CSTNode) -> Optional[str]:
+        """The module a decorator name comes from: ``tenacity`` for ``tenacity.retry`` or a ``retry`` imported
+        from tenacity; None for a same-file function, a name bound in the file, or an import from elsewhere."""
+        head, _, _ = name.partition(".")
+        if "." in name:
+            return head
+        for node in self.index.nodes(cst.ImportFrom):
+            if node.module is None or isinstance(node.names, cst.ImportStar):
+                continue
+            for alias in node.names:
+                local = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else dotted_name(alias.name)
+                if local == name:
+                    return dotted_name(node.module).split(".")[0]
+        return None
+
     def _decorator_site(self, function: cst.FunctionDef, decorator: cst.Decorator, imports: Set[str]) -> Optional[RetrySite]:
         expression = decorator.decorator
+        shared: Optional[cst.CSTNode] = None
+        if isinstance(expression, cst.Name):
+            made = constant_value(expression, self.index)
+            if isinstance(made, cst.Call):  # ``net_retry = retry(...)`` at module level, then ``@net_retry``
+                expression, shared = made, made
         call = expression if isinstance(expression, cst.Call) else None
         name = dotted_name(call.func if call is not None else expression)
         last = name.rsplit(".", 1)[-1]
+        library = self._library_of(name, decorator) if name else None
         raised = self._attempt_raises(function, list(function.body.body) if isinstance(function.body, cst.IndentedBlock) else [])
-        common = dict(anchor=decorator, refreshes_token=self._refreshes_in(function), endpoint=self._endpoint_in(function))
-        if last == "retry" and ("tenacity" in imports or "retrying" in imports):
+        common = dict(refreshes_token=self._refreshes_in(function), endpoint=self._endpoint_in(function))
+        if last == "retry" and library in RETRY_LIBRARIES:
             if call is None:
-                return RetrySite(shape="tenacity", attempts=None, waits=False,
+                return RetrySite(anchor=decorator, shape="tenacity", attempts=None, pause=Fact.BAD,
                                  codes=self._exception_codes({"*"}, raised), exceptions=frozenset({"*"}), **common)
-            if "retrying" in imports and "tenacity" not in imports:
-                return self._retrying_site(call, raised, common)
-            return self._tenacity_site(call, raised, common)
-        if last in ("on_exception", "on_predicate") and "backoff" in imports and call is not None:
-            tries = keyword_arg(call, "max_tries")
-            max_time = keyword_arg(call, "max_time")
-            attempts = int_value(tries.value, self.index) if tries is not None else (UNKNOWN_BOUND if max_time is not None else None)
-            args = positional_args(call)
-            if last == "on_exception":
-                names = set()
-                if len(args) >= 2:
-                    for kind in ([e.value for e in args[1].elements] if isinstance(args[1], cst.Tuple) else [args[1]]):
-                        dotted = dotted_name(kind)
-                        names.add(dotted.rsplit(".", 1)[-1] if dotted else "*")
-                codes = self._exception_codes(names, raised)
-                exceptions = frozenset({n for n in names if NETWORK_EXCEPTIONS.search(n)} or names)
-            else:
-                predicate = args[1] if len(args) >= 2 else (keyword_arg(call, "predicate").value if keyword_arg(call, "predicate") else None)
-                codes = self._lambda_codes(predicate)
-                exceptions = frozenset()
-            return RetrySite(shape="backoff", attempts=attempts, waits=True, codes=codes, exceptions=exceptions, **common)
+            settings = read_settings(call, self.index)
+            settings.shared = settings.shared or shared
+            anchor = settings.shared or decorator
+            if library == "retrying":
+                return self._retrying_site(settings, raised, dict(common, anchor=anchor))
+            return self._tenacity_site(settings, raised, dict(common, anchor=anchor))
+        if last in ("on_exception", "on_predicate") and library == "backoff" and call is not None:
+            settings = read_settings(call, self.index)
+            settings.shared = settings.shared or shared
+            return self._backoff_site(last, settings, raised, dict(common, anchor=settings.shared or decorator))
         return None
 
-    def _tenacity_site(self, call: cst.Call, raised: Codes, common: dict) -> RetrySite:
-        """``@retry(...)``, ``Retrying(...)``: bound from ``stop=``, pause from ``wait=``, trigger from ``retry=``."""
-        stop = keyword_arg(call, "stop")
-        attempts: Bound = self._stop_attempts(stop.value) if stop is not None else None
-        waits = keyword_arg(call, "wait") is not None
-        exceptions, codes = self._tenacity_trigger(keyword_arg(call, "retry"), raised)
-        return RetrySite(shape="tenacity", attempts=attempts, waits=waits, codes=codes, exceptions=exceptions, **common)
+    def _backoff_site(self, kind: str, settings: Settings, raised: Codes, common: dict) -> RetrySite:
+        """``@backoff.on_exception(wait_gen, exceptions, max_tries=…)``: backoff always waits (its wait_gen)."""
+        tries, max_time = settings.get("max_tries", self.index), settings.get("max_time", self.index)
+        attempts: Bound
+        if tries is not None:
+            attempts = int_value(tries, self.index)
+        else:
+            attempts = UNKNOWN_BOUND if max_time is not None or settings.hidden else None
+        args = settings.positional
+        trigger_known = True
+        if kind == "on_exception":
+            names = _exception_names(args[1] if len(args) >= 2 else settings.keywords.get("exception"), self.index)
+            if names is None:
+                names, trigger_known = set(), False
+            codes = self._exception_codes(names, raised)
+            exceptions = frozenset({n for n in names if NETWORK_EXCEPTIONS.search(n)} or names)
+        else:
+            predicate = args[1] if len(args) >= 2 else settings.keywords.get("predicate")
+            codes = self._lambda_codes(predicate)
+            exceptions = frozenset()
+        return RetrySite(shape="backoff", attempts=attempts, pause=Fact.GOOD, codes=codes, exceptions=exceptions,
+                         trigger_known=trigger_known, **common)
 
-    def _retrying_site(self, call: cst.Call, raised: Codes, common: dict) -> RetrySite:
-        limit = keyword_arg(call, "stop_max_attempt_number")
-        delay = keyword_arg(call, "stop_max_delay")
-        attempts: Bound = int_value(limit.value, self.index) if limit is not None else (UNKNOWN_BOUND if delay is not None else None)
-        waits = any(keyword_arg(call, k) is not None for k in ("wait_fixed", "wait_random_min", "wait_random_max", "wait_exponential_multiplier", "wait_func"))
-        return RetrySite(shape="retrying", attempts=attempts, waits=waits, codes=self._exception_codes({"*"}, raised),
+    def _tenacity_site(self, settings: Settings, raised: Codes, common: dict) -> RetrySite:
+        """``@retry(...)``, ``Retrying(...)``: bound from ``stop=``, pause from ``wait=``, trigger from ``retry=``."""
+        stop = settings.get("stop", self.index)
+        attempts: Bound = self._stop_attempts(stop) if stop is not None else (UNKNOWN_BOUND if settings.hidden else None)
+        if "wait" in settings.keywords:
+            pause = Fact.GOOD
+        else:
+            pause = Fact.UNKNOWN if settings.hidden else Fact.BAD
+        retry = settings.get("retry", self.index)
+        if retry is None and settings.hidden:
+            exceptions, codes, known = frozenset(), frozenset(), False
+        else:
+            exceptions, codes, known = self._tenacity_trigger(retry, raised)
+        return RetrySite(shape="tenacity", attempts=attempts, pause=pause, codes=codes, exceptions=exceptions,
+                         trigger_known=known, **common)
+
+    def _retrying_site(self, settings: Settings, raised: Codes, common: dict) -> RetrySite:
+        limit = settings.get("stop_max_attempt_number", self.index)
+        delay = settings.get("stop_max_delay", self.index)
+        attempts: Bound
+        if limit is not None:
+            attempts = int_value(limit, self.index)
+        else:
+            attempts = UNKNOWN_BOUND if delay is not None or settings.hidden else None
+        waiting = ("wait_fixed", "wait_random_min", "wait_random_max", "wait_exponential_multiplier", "wait_func")
+        if any(k in settings.keywords for k in waiting):
+            pause = Fact.GOOD
+        else:
+            pause = Fact.UNKNOWN if settings.hidden else Fact.BAD
+        return RetrySite(shape="retrying", attempts=attempts, pause=pause, codes=self._exception_codes({"*"}, raised),
                          exceptions=frozenset({"*"}), **common)
 
     def _stop_attempts(self, node: cst.CSTNode) -> Bound:
@@ -102,20 +247,18 @@ class DecoratorSites(Raises, WaitsAndRefreshes):
             return UNKNOWN_BOUND
         return UNKNOWN_BOUND
 
-    def _tenacity_trigger(self, retry: Optional[cst.Arg], raised: Codes) -> Tuple[FrozenSet[str], Codes]:
+    def _tenacity_trigger(self, retry: Optional[cst.BaseExpression], raised: Codes) -> Tuple[FrozenSet[str], Codes, bool]:
+        """(exceptions, codes, whether that is the whole trigger) of tenacity's ``retry=``."""
         if retry is None:
-            return frozenset({"*"}), self._exception_codes({"*"}, raised)
-        value = retry.value
-        if isinstance(value, cst.Call) and callee_name(value) == "retry_if_exception_type" and value.args:
-            kinds = value.args[0].value
-            names = set()
-            for kind in ([e.value for e in kinds.elements] if isinstance(kinds, cst.Tuple) else [kinds]):
-                dotted = dotted_name(kind)
-                names.add(dotted.rsplit(".", 1)[-1] if dotted else "*")
-            return frozenset(names), self._exception_codes(names, raised)
-        if isinstance(value, cst.Call) and callee_name(value) == "retry_if_result" and value.args:
-            return frozenset(), self._lambda_codes(value.args[0].value)
-        return frozenset(), frozenset()
+            return frozenset({"*"}), self._exception_codes({"*"}, raised), True
+        if isinstance(retry, cst.Call) and callee_name(retry) == "retry_if_exception_type" and retry.args:
+            names = _exception_names(retry.args[0].value, self.index)
+            if names is None:
+                return frozenset(), frozenset(), False
+            return frozenset(names), self._exception_codes(names, raised), True
+        if isinstance(retry, cst.Call) and callee_name(retry) == "retry_if_result" and retry.args:
+            return frozenset(), self._lambda_codes(retry.args[0].value), True
+        return frozenset(), frozenset(), False
 
     def _lambda_codes(self, predicate: Optional[cst.CSTNode]) -> Codes:
         if isinstance(predicate, cst.Lambda):

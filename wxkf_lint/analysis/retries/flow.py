@@ -8,7 +8,7 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple, Union
 import libcst as cst
 
 from wxkf_lint.analysis.codesets import OTHER, Predicate, int_set
-from wxkf_lint.analysis.retries.scope import BROAD_EXCEPTIONS, NETWORK_EXCEPTIONS, STOP_BLOCKS, RetryScope, inside
+from wxkf_lint.analysis.retries.scope import BROAD_EXCEPTIONS, NETWORK_EXCEPTIONS, STOP_BLOCKS, RetryScope, ends_process, inside
 from wxkf_lint.analysis.syntax import dotted_name, names_in
 
 
@@ -52,7 +52,7 @@ class Flow(RetryScope):
                     if isinstance(small, cst.Continue):
                         paths.cont |= current
                         current = set()
-                    elif isinstance(small, (cst.Break, cst.Return)):
+                    elif isinstance(small, (cst.Break, cst.Return)) or ends_process(small):
                         current = set()
                     elif isinstance(small, cst.Raise):
                         paths.raised |= current

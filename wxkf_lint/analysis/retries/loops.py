@@ -7,7 +7,7 @@ from typing import List, Optional, Union
 import libcst as cst
 
 from wxkf_lint.analysis.codesets import Predicate
-from wxkf_lint.analysis.retries.decorators import DecoratorSites, imported_modules
+from wxkf_lint.analysis.retries.decorators import DecoratorSites, imported_modules, read_settings
 from wxkf_lint.analysis.retries.scope import COUNTER_NAME, block_exits, inside, int_value
 from wxkf_lint.analysis.retries.site import UNKNOWN_BOUND, Bound, RetrySite
 from wxkf_lint.analysis.syntax import callee_name, dotted_name, positional_args
@@ -57,7 +57,7 @@ class LoopSites(DecoratorSites):
             anchor=loop,
             shape="loop",
             attempts=attempts,
-            waits=self._waits_in(loop),
+            pause=self._pause_in(loop),
             codes=frozenset(repeating),
             exceptions=frozenset(paths.caught),
             refreshes_token=self._refreshes_in(loop),
@@ -113,7 +113,7 @@ class LoopSites(DecoratorSites):
     def _retrying_loop_site(self, loop: cst.For, call: cst.Call) -> RetrySite:
         """Each attempt runs the body inside ``with attempt:``; an exception from it brings the next one."""
         raised = self._attempt_raises(loop, list(loop.body.body))
-        return self._tenacity_site(call, raised, dict(
+        return self._tenacity_site(read_settings(call, self.index), raised, dict(
             anchor=loop, refreshes_token=self._refreshes_in(loop), endpoint=self._endpoint_in(loop)))
 
     def _for_bound(self, loop: cst.For) -> Union[Bound, bool]:

@@ -63,7 +63,7 @@ class RecursionSites(DecoratorSites):
             anchor=function,
             shape="recursion",
             attempts=self._recursion_bound(function, call),
-            waits=self._waits_in(function),
+            pause=self._pause_in(function),
             codes=frozenset(codes),
             exceptions=frozenset(exceptions),
             refreshes_token=self._refreshes_in(function),

@@ -10,7 +10,7 @@ import libcst as cst
 from wxkf_lint.analysis.codesets import CodeTests, int_set
 from wxkf_lint.analysis.index import SyntaxIndex
 from wxkf_lint.analysis.retries.site import UNKNOWN_BOUND, Bound
-from wxkf_lint.analysis.syntax import callee_name
+from wxkf_lint.analysis.syntax import callee_name, dotted_name
 
 if TYPE_CHECKING:
     from wxkf_lint.analysis import FileContext
@@ -45,14 +45,28 @@ def int_value(node: cst.CSTNode, index: SyntaxIndex) -> Bound:
     return UNKNOWN_BOUND
 
 
+#: Calls that never return: the process ends there, so no attempt follows (``sys.exit()`` in a retry loop's
+#: error branch leaves the loop as surely as ``raise``).
+NO_RETURN_CALLS = frozenset({"sys.exit", "exit", "quit", "os._exit", "os.abort"})
+
+
+def ends_process(small: cst.BaseSmallStatement) -> bool:
+    """``sys.exit(…)``, ``exit()``, ``os._exit(1)`` as a statement."""
+    return (
+        isinstance(small, cst.Expr)
+        and isinstance(small.value, cst.Call)
+        and dotted_name(small.value.func) in NO_RETURN_CALLS
+    )
+
+
 def block_exits(block: cst.BaseSuite) -> bool:
     statements = block.body if isinstance(block, cst.IndentedBlock) else [block]
     for statement in statements:
         for small in getattr(statement, "body", []) if isinstance(statement, cst.SimpleStatementLine) else []:
-            if isinstance(small, (cst.Break, cst.Return, cst.Raise)):
+            if isinstance(small, (cst.Break, cst.Return, cst.Raise)) or ends_process(small):
                 return True
     if isinstance(block, cst.SimpleStatementSuite):
-        return any(isinstance(small, (cst.Break, cst.Return, cst.Raise)) for small in block.body)
+        return any(isinstance(small, (cst.Break, cst.Return, cst.Raise)) or ends_process(small) for small in block.body)
     return False
 
 

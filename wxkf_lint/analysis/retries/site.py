@@ -8,11 +8,13 @@ from typing import FrozenSet, Optional, Union
 import libcst as cst
 
 from wxkf_lint.analysis.codesets import Codes
+from wxkf_lint.analysis.facts import Fact
 from wxkf_lint.kf_tables import REFRESH_CODES, TOKEN_CODES, TRANSIENT_CODES
 
-#: A bound that exists but cannot be read here (a setting, a parameter).
-UNKNOWN_BOUND = "unknown"
-Bound = Union[None, int, str]
+#: A bound that may exist but cannot be read here (a setting, a parameter, ``**config`` from elsewhere).
+UNKNOWN_BOUND = Fact.UNKNOWN
+#: attempts allowed: an int, None when the code shows there is no bound, UNKNOWN_BOUND when it cannot tell
+Bound = Union[None, int, Fact]
 
 
 @dataclass
@@ -23,15 +25,35 @@ class RetrySite:
     shape: str
     #: attempts allowed (int), None for no bound, UNKNOWN_BOUND when bounded by something not visible
     attempts: Bound
-    waits: bool
+    #: a pause between attempts: GOOD when one is seen, BAD when the code shows none, UNKNOWN when it cannot tell
+    pause: Fact
     #: errcodes that lead to another attempt (OTHER = any code not named)
     codes: Codes = frozenset()
     #: the exception names a retry catches, "*" for any; errcode-raising exceptions are folded into ``codes``
     exceptions: FrozenSet[str] = frozenset()
+    #: False when what brings the retry round could not be read (``**config`` from elsewhere): ``codes`` is then
+    #: only what is known, and no rule may conclude from what it lacks
+    trigger_known: bool = True
+    #: how many retried functions share this one construct (a retry configuration, a decorator): reported once
+    shared_by: int = 1
     refreshes_token: bool = False
     endpoint: Optional[str] = None
     #: how ``attempts`` is counted: "attempts" (range(n), stop_after_attempt(n)) or "retries" (Retry(total=n))
     bound_kind: str = "attempts"
+
+    @property
+    def unbounded(self) -> Fact:
+        """WXK201's fact: BAD only when the code shows no bound at all."""
+        if self.attempts is None:
+            return Fact.BAD
+        return Fact.GOOD if isinstance(self.attempts, int) else Fact.UNKNOWN
+
+    @property
+    def permanent_trigger(self) -> Fact:
+        """WXK204's fact: BAD when codes a retry cannot change are shown to bring it round."""
+        if self.permanent_codes:
+            return Fact.BAD
+        return Fact.GOOD if self.trigger_known else Fact.UNKNOWN
 
     @property
     def retries(self) -> Optional[int]:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, List
 
 import libcst as cst
 
+from wxkf_lint.analysis.facts import Fact
 from wxkf_lint.analysis.retries.scope import inside, int_value
 from wxkf_lint.analysis.retries.site import RetrySite
 from wxkf_lint.analysis.syntax import callee_name, int_literal, keyword_arg, positional_args
@@ -30,11 +31,11 @@ def transport_sites(context: "FileContext") -> List[RetrySite]:
                 continue
             bound = int_value(value, context.index)
             if isinstance(bound, int):
-                sites.append(RetrySite(anchor=call, shape="transport", attempts=bound, waits=True, bound_kind="retries"))
+                sites.append(RetrySite(anchor=call, shape="transport", attempts=bound, pause=Fact.GOOD, bound_kind="retries"))
         elif name == "HTTPAdapter":
             retries = keyword_arg(call, "max_retries")
             if retries is not None and int_literal(retries.value) is not None:
-                sites.append(RetrySite(anchor=call, shape="transport", attempts=int_literal(retries.value), waits=True, bound_kind="retries"))
+                sites.append(RetrySite(anchor=call, shape="transport", attempts=int_literal(retries.value), pause=Fact.GOOD, bound_kind="retries"))
     return sites
 
 

@@ -7,11 +7,15 @@ from typing import List, Set
 
 import libcst as cst
 
+from wxkf_lint.analysis.facts import Fact
 from wxkf_lint.analysis.retries.scope import RetryScope, inside
 from wxkf_lint.analysis.syntax import callee_name, dotted_name, names_in
 
 
 _WAIT_CALL = re.compile(r"sleep|^_*wait$|backoff|delay", re.I)
+#: Names of calls that may well pace requests (``self._throttle()``, ``limiter.acquire()``) whose body the file
+#: does not show: the pause is unknown, not absent.
+_MAY_PAUSE = re.compile(r"wait|pause|throttl|jitter|cool_?down|rate_?limit|limiter|acquire|backoff|retry_after", re.I)
 _REFRESH = re.compile(r"token|refresh|renew", re.I)
 _INVALIDATE = re.compile(r"delete|pop|clear|invalidate|expire|reset|remove", re.I)
 #: A keyword that asks a token store for a new token: ``self._tokens.get(force=attempt > 0)``.
@@ -21,16 +25,30 @@ _FORCE_ARG = re.compile(r"force|refresh|renew|fresh|reload", re.I)
 class WaitsAndRefreshes(RetryScope):
     """Pauses (``time.sleep``, a same-file pausing helper) and token renewals inside a retry."""
 
-    def _waits_in(self, container: cst.CSTNode) -> bool:
-        """A pause in ``container``: a sleep/wait call, or a call of a same-file function that pauses
-        (``_pause(attempt)`` wrapping ``time.sleep``)."""
+    def _pause_in(self, container: cst.CSTNode) -> Fact:
+        """A pause in ``container``: GOOD for a sleep/wait call or a call of a same-file function that pauses
+        (``_pause(attempt)`` wrapping ``time.sleep``); UNKNOWN when a pacing-named call there (``self._throttle()``,
+        ``limiter.acquire()``) runs code the file does not show; BAD otherwise."""
         if self._waiting_names is None:
             self._waiting_names = self._find_waiting_functions()
+        found = Fact.BAD
         for call in self.index.nodes(cst.Call):
+            if not inside(self.index, call, container):
+                continue
             name = callee_name(call)
-            if (_WAIT_CALL.search(name) or name in self._waiting_names) and inside(self.index, call, container):
-                return True
-        return False
+            if _WAIT_CALL.search(name) or name in self._waiting_names:
+                return Fact.GOOD
+            if not self._sends(call) and self._body_unseen(call) and _MAY_PAUSE.search(name):
+                found = Fact.UNKNOWN
+        return found
+
+    def _body_unseen(self, call: cst.Call) -> bool:
+        """The callee's body is not in this file: not a same-file function or method (whose pauses
+        :meth:`_find_waiting_functions` has already followed)."""
+        return callee_name(call) not in self._defined_functions()
+
+    def _defined_functions(self) -> Set[str]:
+        return {function.name.value for function in self.index.nodes(cst.FunctionDef)}
 
     def _find_waiting_functions(self) -> Set[str]:
         waiting: Set[str] = set()

@@ -1,0 +1,192 @@
+"""Proof, not suspicion (SPEC §2): where a rule's decisive fact is unknown it stays silent; where the file
+shows the fact, it is read as if inline; one shared construct gives one finding.
+
+Each case sits beside the proven-good and proven-bad variant of the same shape, with exact positions.
+"""
+
+from __future__ import annotations
+
+from typing import List, Tuple
+
+import pytest
+
+from tests.helpers import lint
+from wxkf_lint.analysis.facts import Fact
+
+HEAD = '''\
+import sys
+import requests
+from tenacity import retry, stop_after_attempt, wait_fixed, retry_if_exception_type
+
+URL = "https://qyapi.weixin.qq.com/cgi-bin/message/send?access_token=%s"
+'''
+
+
+def found(source: str, prefix: str = "WXK2") -> List[Tuple[int, int, str]]:
+    return [(f.line, f.column, f.code) for f in lint(HEAD + source) if f.code.startswith(prefix)]
+
+
+def test_fact_is_not_a_flag():
+    with pytest.raises(TypeError):
+        bool(Fact.UNKNOWN)
+    assert Fact.bad_if(None) is Fact.UNKNOWN and Fact.bad_if(True) is Fact.BAD and Fact.bad_if(False) is Fact.GOOD
+
+
+def test_retry_config_dict_of_the_file_is_read_as_if_inline():
+    # the module-level dict bounds, paces and limits the retry to network errors: nothing to report (a real
+    # notifier got 23 findings here, WXK201+WXK203+WXK204 on each of its 9 methods)
+    assert found('''
+RETRY_CONFIG = {
+    "stop": stop_after_attempt(3),
+    "wait": wait_fixed(1),
+    "retry": retry_if_exception_type((requests.Timeout, requests.ConnectionError)),
+}
+
+class Sender:
+    @retry(**RETRY_CONFIG)
+    def send(self, token, body):
+        return requests.post(URL % token, json=body).json()
+
+    @retry(**RETRY_CONFIG)
+    def send_again(self, token, body):
+        return requests.post(URL % token, json=body).json()
+''') == []
+
+
+def test_a_shared_defective_config_is_reported_once_at_the_config():
+    source = '''
+RETRY_CONFIG = {"retry": retry_if_exception_type(requests.Timeout)}
+
+@retry(**RETRY_CONFIG)
+def send(token, body):
+    return requests.post(URL % token, json=body).json()
+
+@retry(**RETRY_CONFIG)
+def send_too(token, body):
+    return requests.post(URL % token, json=body).json()
+'''
+    assert found(source) == [(7, 16, "WXK201"), (7, 16, "WXK203")]
+    messages = [f.message for f in lint(HEAD + source) if f.code == "WXK201"]
+    assert "shared by 2 functions" in messages[0]
+
+
+def test_a_module_level_decorator_is_one_construct():
+    source = '''
+net_retry = retry(stop=stop_after_attempt(10))
+
+@net_retry
+def send(token, body):
+    return requests.post(URL % token, json=body).json()
+
+@net_retry
+def send_too(token, body):
+    return requests.post(URL % token, json=body).json()
+'''
+    assert found(source) == [(7, 13, "WXK202"), (7, 13, "WXK203")]
+
+
+def test_settings_from_a_parameter_are_unknown():
+    # ``**options`` arrives from the caller: bound, pause and trigger are unknown, so nothing is reported
+    assert found('''
+def make(options):
+    @retry(**options)
+    def send(token, body):
+        return requests.post(URL % token, json=body).json()
+    return send
+''') == []
+
+
+def test_settings_imported_from_another_module_are_unknown():
+    assert found('''
+from .settings import RETRY_OPTIONS
+
+@retry(**RETRY_OPTIONS)
+def send(token, body):
+    return requests.post(URL % token, json=body).json()
+''') == []
+
+
+def test_shown_settings_beside_hidden_ones_still_count():
+    # ``wait=`` is written, ``**extra`` may hold the rest: the written part is proven, the rest unknown
+    assert found('''
+def make(extra):
+    @retry(stop=stop_after_attempt(9), **extra)
+    def send(token, body):
+        return requests.post(URL % token, json=body).json()
+    return send
+''') == [(8, 5, "WXK202")]
+
+
+def test_constant_names_as_settings_are_read():
+    assert found('''
+STOP = stop_after_attempt(3)
+PAUSE = wait_fixed(2)
+ONLY_NETWORK = (requests.ConnectionError, requests.Timeout)
+
+@retry(stop=STOP, wait=PAUSE, retry=retry_if_exception_type(ONLY_NETWORK))
+def send(token, body):
+    return requests.post(URL % token, json=body).json()
+''') == []
+
+
+def test_a_retry_decorator_that_is_not_tenacitys_is_unknown():
+    # the file imports tenacity, but this ``retry`` is the project's own, from another module
+    assert found('''
+from .utils import retry as retry_soon
+
+@retry_soon
+def send(token, body):
+    return requests.post(URL % token, json=body).json()
+''') == []
+
+
+def test_bare_tenacity_retry_is_proven_unbounded():
+    assert found('''
+@retry
+def send(token, body):
+    return requests.post(URL % token, json=body).json()
+''') == [(7, 1, "WXK201"), (7, 1, "WXK203")]
+
+
+def test_sys_exit_leaves_a_retry_loop():
+    # only 42001/40014 come round, after a refresh; every other code ends the process
+    assert found('''
+class Client:
+    def post(self, body):
+        for i in range(2):
+            result = requests.post(URL % self.token, json=body).json()
+            if result.get("errcode") == 0:
+                return result
+            elif result.get("errcode") in (42001, 40014):
+                self.token = self.get_token()
+            else:
+                sys.exit()
+''') == []
+
+
+def test_without_the_exit_the_same_loop_retries_every_code():
+    assert found('''
+class Client:
+    def post(self, body):
+        for i in range(2):
+            result = requests.post(URL % self.token, json=body).json()
+            if result.get("errcode") == 0:
+                return result
+            elif result.get("errcode") in (42001, 40014):
+                self.token = self.get_token()
+''') == [(9, 9, "WXK203"), (9, 9, "WXK204")]
+
+
+def test_a_pacing_helper_from_elsewhere_leaves_the_pause_unknown():
+    source = '''
+from .limits import throttle
+
+def send(token, body):
+    for _ in range(3):
+        data = requests.post(URL % token, json=body).json()
+        if data["errcode"] == 0:
+            return data
+        {pause}
+'''
+    assert found(source.format(pause="throttle()"), "WXK203") == []
+    assert found(source.format(pause="print(data)"), "WXK203") == [(10, 5, "WXK203")]
