@@ -190,3 +190,54 @@ def send(token, body):
 '''
     assert found(source.format(pause="throttle()"), "WXK203") == []
     assert found(source.format(pause="print(data)"), "WXK203") == [(10, 5, "WXK203")]
+
+
+CALLEE = '''\
+import requests
+from .transport import make_client
+
+SEND = "https://qyapi.weixin.qq.com/cgi-bin/message/send?access_token=%s"
+
+
+class Notifier:
+    def __init__(self, client=None):
+        self.session = requests.Session()
+        self.client = client or make_client()
+
+    def send(self, token, body):
+        return {receiver}.post(SEND % token, data={{"touser": "a", "msgtype": "text"}}).{tail}
+'''
+
+
+def callee_findings(receiver: str, tail: str = "json()['msgid']") -> List[Tuple[int, int, str]]:
+    source = CALLEE.format(receiver=receiver, tail=tail)
+    return [(f.line, f.column, f.code) for f in lint(source) if f.code in ("WXK103", "WXK502")]
+
+
+def test_data_of_a_known_library_is_form_encoded():
+    assert callee_findings("requests") == [(13, 16, "WXK103"), (13, 44, "WXK502")]
+    assert callee_findings("self.session") == [(13, 16, "WXK103"), (13, 48, "WXK502")]
+
+
+def test_data_of_an_object_from_elsewhere_is_unknown():
+    # ``self.client`` comes from a parameter or another module: its post() may JSON-encode data=
+    assert [c for c in callee_findings("self.client") if c[2] == "WXK502"] == []
+
+
+def test_a_result_used_as_data_of_an_unknown_callee_is_not_proven_unchecked():
+    source = '''\
+from .base import BaseClient
+
+SEND = "https://qyapi.weixin.qq.com/cgi-bin/message/send?access_token=%s"
+
+
+class Notifier(BaseClient):
+    def send(self, token, body):
+        result = self.request("POST", SEND % token, json=body)
+        return result["msgid"]
+
+    def send_raw(self, token, body):
+        return self.request("POST", SEND % token, json=body).json()["msgid"]
+'''
+    # the base class's request() may raise on a non-zero errcode; one whose raw answer is parsed here did not
+    assert [(f.line, f.column, f.code) for f in lint(source) if f.code == "WXK103"] == [(12, 16, "WXK103")]

@@ -98,6 +98,20 @@ class FileContext:
         return RefreshResends(self)
 
     @cached_property
+    def callees(self):  # -> wxkf_lint.analysis.callees.CalleeLibraries
+        """Which known HTTP library a call goes through, where the file shows it (SPEC §2: callee facts)."""
+        from wxkf_lint.analysis.callees import CalleeLibraries
+
+        return CalleeLibraries(self.index, self.wechatpy)
+
+    def answer_unvetted(self, call) -> bool:  # call: wxkf_lint.analysis.calls.WeComCall
+        """Whether the callee is known not to vet the errcode before handing the answer back: a known HTTP
+        library's function, wechatpy's client or a same-file/configured wrapper (their own facts decide), or
+        any callee whose raw HTTP answer is read here (``.json()``).  A method of an object or base class the
+        file does not show, whose result is used as data, may have checked it: unknown."""
+        return call.kind != "http" or self.callees.library_of(call.node) is not None or self.callees.answered_raw(call.node)
+
+    @cached_property
     def checks(self):  # -> wxkf_lint.analysis.checks.ErrcodeChecks
         """Which codes each response's errcode tests single out."""
         from wxkf_lint.analysis.checks import ErrcodeChecks

@@ -4,7 +4,9 @@ WeCom reports failures as HTTP 200 with a non-zero ``errcode`` (40014 invalid to
 limits, …), so code that reads ``data["msgid"]`` or ``data["access_token"]`` without testing errcode treats
 every failure as a success or dies on a ``KeyError``; and a POST whose result is dropped never learns the
 request failed.  Returning the whole response or passing it on is delegation, not a finding; so are
-wechatpy clients and same-file wrappers that check errcode themselves.
+wechatpy clients and same-file wrappers that check errcode themselves.  The result of a method whose library
+the file does not show (an SDK base class's ``self.request(...)``, a client passed in) is not reported: the
+callee may raise on a non-zero errcode, so the result is not proven unchecked.
 """
 
 from __future__ import annotations
@@ -49,6 +51,8 @@ class UncheckedResponse(LintRule):
             call = context.responses.family_call(family)
             if call is None or usage.is_checked(family) or self._answered_by_getresponse(call.node):
                 continue
+            if not context.answer_unvetted(call):
+                continue  # a method of an object the file does not show may check errcode itself
             # a request that sends a body is one whose outcome matters; one without a body may be a guessed POST
             sent = call.method == "POST" and call.body is not None and not call.checked
             if sent and not family_usage.looked_at and call.node not in dropped:
@@ -81,6 +85,8 @@ class UncheckedResponse(LintRule):
             value = inner.expression if isinstance(inner, cst.Await) else inner
         call = self.context.calls.calls.get(value) if isinstance(value, cst.Call) else None
         if call is None or call.checked or call.method != "POST" or self._answered_by_getresponse(value):
+            return None
+        if not self.context.answer_unvetted(call):
             return None
         return self.report(
             value,

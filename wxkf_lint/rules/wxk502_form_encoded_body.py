@@ -2,7 +2,8 @@
 
 requests, httpx and aiohttp form-encode a dict given as ``data=``; WeCom expects a JSON body and answers with
 an error (or, with ``Warning: wrong json format.``, acts on part of it).  wechatpy's own ``data=`` is JSON and
-is not reported.
+is not reported, nor is the ``data=`` of a method whose library the file does not show (``self.client.post``
+with a client from elsewhere, a base class's ``self.post``): what it sends is unknown.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from wxkf_lint.analysis.syntax import keyword_arg
 from wxkf_lint.rules.base import LintRule, Report
 
 _NOT_JSON_ENDPOINTS = ("media/upload", "media/uploadimg")
+#: the libraries that form-encode a dict given as ``data=``
+_FORM_ENCODING = ("requests", "httpx", "aiohttp")
 
 
 def _can_rename(call: cst.Call, value: cst.BaseExpression) -> bool:
@@ -32,6 +35,8 @@ class FormEncodedBody(LintRule):
             call = body.call
             if call.kind != "http" or call.method != "POST" or call.body_keyword != "data":
                 continue
+            if self.context.callees.library_of(call.node) not in _FORM_ENCODING:
+                continue  # an SDK's own post(url, data=body) may well send JSON: unknown, not form-encoded
             if call.endpoint in _NOT_JSON_ENDPOINTS or keyword_arg(call.node, "files") is not None:
                 continue
             value = body.value
