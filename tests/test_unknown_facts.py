@@ -241,3 +241,61 @@ class Notifier(BaseClient):
 '''
     # the base class's request() may raise on a non-zero errcode; one whose raw answer is parsed here did not
     assert [(f.line, f.column, f.code) for f in lint(source) if f.code == "WXK103"] == [(12, 16, "WXK103")]
+
+
+ANSWERS = '''\
+import json
+import requests
+from .helpers import check
+
+URL = "https://qyapi.weixin.qq.com/cgi-bin/message/send?access_token=%s"
+
+
+def save(data):
+    print(data)
+
+
+def verify(data):
+    if data["errcode"] != 0:
+        raise RuntimeError(data)
+
+
+def send(token, body):
+    {answer}
+    {handling}
+    return data["msgid"]
+'''
+
+
+@pytest.mark.parametrize(
+    "answer, handling, expected",
+    [
+        # the response read through a name bound to r.text, then json.loads
+        ('text = requests.post(URL % token, json=body).text; data = json.loads(text)', "pass", [(20, 12, "WXK103")]),
+        # printing errmsg or testing its truthiness ("ok" on success) checks nothing
+        ('data = requests.post(URL % token, json=body).json()', 'if data.get("errmsg"): print(data["errmsg"])',
+         [(20, 12, "WXK103")]),
+        # a same-file helper that reads no errcode vouches for nothing
+        ('data = requests.post(URL % token, json=body).json()', "save(data)", [(20, 12, "WXK103")]),
+        # a same-file helper that tests errcode is the check
+        ('data = requests.post(URL % token, json=body).json()', "verify(data)", []),
+        # a helper from another module is unknown: it may check
+        ('data = requests.post(URL % token, json=body).json()', "check(data)", []),
+    ],
+)
+def test_what_counts_as_checking_an_answer(answer, handling, expected):
+    source = ANSWERS.format(answer=answer, handling=handling)
+    assert [(f.line, f.column, f.code) for f in lint(source) if f.code == "WXK103"] == expected
+
+
+def test_comparing_errcode_with_its_get_default_asks_whether_it_is_there():
+    source = HEAD + '''
+def send(token, body):
+    data = requests.post(URL % token, json=body).json()
+    code = data.get("errcode", "none")
+    if code == "none" or data.get("errcode", "missing") == "missing":
+        raise RuntimeError("not a WeCom answer")
+    if code == "0":
+        return data
+'''
+    assert [(f.line, f.column, f.code) for f in lint(source) if f.code == "WXK102"] == [(12, 8, "WXK102")]

@@ -128,6 +128,10 @@ class ResponseAnalysis:
             return self.family_of(node.value, depth + 1)
         if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "decode":
             return self._decoded(node.func.value, depth)
+        if isinstance(node, cst.Name) and depth < 8:  # ``text = r.text`` … ``json.loads(text)``
+            binding = self.index.lookup(node.value, node)
+            if binding is not None and isinstance(binding.value, cst.BaseExpression) and binding.node is not node:
+                return self._decoded(binding.value, depth + 1)
         return self.family_of(node, depth + 1)
 
     def families_of(self, node: cst.CSTNode) -> Set[cst.CSTNode]:

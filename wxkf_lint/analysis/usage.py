@@ -42,6 +42,9 @@ class FamilyUsage:
     field_names: Dict[cst.CSTNode, str] = field(default_factory=dict)
     guarded_uses: Set[cst.CSTNode] = field(default_factory=set)
     delegated: bool = False
+    #: the same-file helpers the whole answer is handed to that do not read errcode: they vouch for nothing
+    #: (a helper from elsewhere, or one that reads errcode, is a delegation: see ``UsageAnalysis._hands_on``)
+    handed_unchecked: bool = False
     membership_guard: bool = False
     #: ``r.headers`` read: a download told apart from WeCom's JSON error answer by its Content-Type
     reads_headers: bool = False
@@ -111,7 +114,10 @@ class UsageAnalysis:
                 and not self._builds_exception(call)
                 and self.responses.family_of(call) is None
             ):
-                usage.delegated = True
+                if self._helper_reads_no_errcode(call):
+                    usage.handed_unchecked = True
+                else:
+                    usage.delegated = True
         elif isinstance(parent, (cst.Return, cst.Yield, cst.Element, cst.DictElement, cst.StarredDictElement)):
             usage.delegated = True
         elif isinstance(parent, cst.Assign) and parent.value is node:
@@ -119,6 +125,23 @@ class UsageAnalysis:
                 usage.delegated = True
         elif isinstance(parent, cst.ComparisonTarget) and isinstance(parent.operator, (cst.In, cst.NotIn)):
             usage.membership_guard = True
+
+    def _helper_reads_no_errcode(self, call: cst.Call) -> bool:
+        """``self._log_result(data)`` / ``save(data)`` of a same-file function (one of that name) that reads no
+        errcode: handing the answer to it checks nothing, so the fields this function reads itself stay
+        unchecked (SPEC WXK103).  A helper from another module is unknown: it may check."""
+        func = call.func
+        name = func.value if isinstance(func, cst.Name) else (
+            func.attr.value if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value in ("self", "cls") else None)
+        if name is None:
+            return False
+        helpers = [f for f in self.index.nodes(cst.FunctionDef) if f.name.value == name]
+        if len(helpers) != 1:
+            return False
+        helper = helpers[0]
+        return not any(
+            read.key == ERRCODE and self.index.is_inside(read.node, helper) for read in self.responses.reads.values()
+        ) and not any(self.index.is_inside(call_node, helper) for call_node in self.responses.calls.calls)
 
     def _passes_by(self, node: cst.CSTNode) -> bool:
         """``node`` is bound to a name, decoded (``r.json()``, ``json.loads(r.text)``: the decoded form's own uses
@@ -231,7 +254,23 @@ class UsageAnalysis:
         if usage is not None and (usage.delegated or usage.membership_guard or usage.guarded_uses or usage.reads_headers):
             # a presence test of one field (``if token is None: raise``) guards the whole answer
             return True
-        return bool(self.responses.reads_of_family(family))
+        return any(read.key == ERRCODE or self._compares_text(read.node) for read in self.responses.reads_of_family(family))
+
+    def _compares_text(self, node: cst.CSTNode) -> bool:
+        """An errmsg read that is compared or matched (``errmsg == "ok"``, ``errmsg.startswith(…)``): a success
+        test, fragile but a test (WXK101 reports that one).  Printing errmsg, or testing its truthiness (it is
+        ``"ok"`` on success), checks nothing (SPEC WXK103)."""
+        parent = self.index.parent.get(node)
+        if isinstance(parent, cst.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0].target, cst.Name):
+            name = parent.targets[0].target.value  # ``status = data["errmsg"]`` … ``if status != "ok"``
+            function = self.index.function_of(parent)
+            return any(
+                use.value == name and self.index.function_of(use) is function and self._compares_text(use)
+                for use in self.index.nodes(cst.Name) if use is not parent.targets[0].target
+            )
+        return isinstance(parent, (cst.Comparison, cst.ComparisonTarget)) or (
+            isinstance(parent, cst.Attribute) and parent.value is node
+        )
 
     def is_delegated(self, family: cst.CSTNode) -> bool:
         """The whole answer is returned or passed on: the caller judges it."""

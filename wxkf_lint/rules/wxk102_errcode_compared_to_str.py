@@ -20,6 +20,7 @@ import libcst as cst
 
 from wxkf_lint.analysis.responses import ERRCODE, Read
 from wxkf_lint.analysis.strings import literal_string
+from wxkf_lint.analysis.syntax import keyword_arg
 from wxkf_lint.rules.base import LintRule, Report
 
 _INT_TEXT = re.compile(r"^\s*-?\d+\s*$")
@@ -66,8 +67,28 @@ class ErrcodeComparedToStr(LintRule):
                     if literals is None:
                         continue
                     texts = [literal_string(item) or "" for item in literals]
+                    if self._get_default(code_side, read) in texts:
+                        continue  # ``.get("errcode", "missing") == "missing"`` tests for no errcode, not its value
                     return self._report(node, position, other, other_is_right, texts)
             left = right
+        return None
+
+    def _get_default(self, code_side: cst.BaseExpression, read: Read) -> Optional[str]:
+        """The string default of the ``.get("errcode", default)`` behind the compared value (also through a
+        name bound to it): comparing with it asks whether errcode is absent, a fact about the answer's shape."""
+        for node in (read.node, code_side, self._bound_value(code_side)):
+            if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "get":
+                if len(node.args) >= 2:
+                    return literal_string(node.args[1].value)
+                default = keyword_arg(node, "default")
+                return literal_string(default.value) if default is not None else None
+        return None
+
+    def _bound_value(self, node: cst.BaseExpression) -> Optional[cst.BaseExpression]:
+        if isinstance(node, cst.Name):
+            binding = self.context.index.lookup(node.value, node)
+            if binding is not None and isinstance(binding.value, cst.BaseExpression):
+                return binding.value
         return None
 
     def _may_be_wecom(self, read: Read) -> bool:
