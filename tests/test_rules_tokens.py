@@ -79,9 +79,25 @@ def test_a_wechatpy_import_alone_makes_wecom_code():
     assert codes(f'import json\nCORP_SECRET = "{SECRET}"\n') == []
 
 
-def test_test_files_are_silent():
-    assert lint(WECOM + f'CORP_SECRET = "{SECRET}"\n', path="tests/test_client.py") == []
-    assert lint(WECOM + f'CORP_SECRET = "{SECRET}"\n', path="conftest.py") == []
+def test_a_real_looking_secret_in_a_test_file_is_leaked_all_the_same():
+    """SPEC WXK301/WXK303: a live-API test or a debug constant holds a real secret; fixture fakes do not."""
+    for path in ("tests/test_client.py", "conftest.py"):
+        found = [(f.line, f.column, f.code) for f in lint(WECOM + f'CORP_SECRET = "{SECRET}"\n', path=path)]
+        assert found == [(3, 15, "WXK303")]
+
+
+@pytest.mark.parametrize("fake", [
+    "test-corp-secret-0123456789abcdefghijklmnopq",   # spells a fixture word
+    "mockSecretValueForTheUnitTests1234567890xyzw",
+    "a1b2a1b2a1b2a1b2a1b2a1b2a1b2a1b2a1b2a1b2a1b",   # too few distinct characters for a random secret
+])
+def test_fixture_fakes_in_test_files_are_placeholders(fake):
+    assert lint(WECOM + f'CORP_SECRET = "{fake}"\n', path="tests/test_client.py") == []
+
+
+def test_a_token_in_a_test_is_not_a_token_never_refreshed():
+    source = WECOM + 'TOKEN = requests.get(f"{BASE}/gettoken").json()["access_token"]\nrequests.post(f"{BASE}/message/send?access_token={TOKEN}", json={})\n'
+    assert "WXK302" not in codes(source, path="tests/test_send.py")
 
 
 STALE_MODULE = WECOM + '''

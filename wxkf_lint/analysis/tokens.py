@@ -1,9 +1,12 @@
 """Where access tokens and secrets come from, where they are stored and used, and whether they are renewed.
 
 Shared by WXK301 (token literal), WXK302 (token never refreshed) and WXK303 (secret literal).  All three
-apply only to WeCom code, never to test files (fixtures hold fake credentials on purpose) and never to
-docstrings.  A literal counts as a credential only when it looks like one: WeCom secrets are 43 characters
-and access tokens longer, of ``[A-Za-z0-9_-]``; placeholders, masked values and templates are not.
+apply only to WeCom code and never to docstrings.  A literal counts as a credential only when it looks like
+one: WeCom secrets are 43 characters and access tokens longer, of ``[A-Za-z0-9_-]``; placeholders, masked
+values and templates are not.  Test files are no exception for literals (a live-API test or a debug constant
+leaks a real secret as surely as application code), but there a fixture's fake (``"test-secret-0001"``,
+``"mock_token_abc123"``) is a placeholder too: a test literal counts only when it is as long and as varied as
+a real credential.  WXK302 skips test files: a test's token lives as long as the test.
 """
 
 from __future__ import annotations
@@ -73,6 +76,17 @@ def is_placeholder(text: str) -> bool:
     )
 
 
+#: What fixture fakes are made of: a real secret, 43 random characters, does not spell these.
+_FIXTURE_WORDS = re.compile(r"test|mock|stub|fixture|secret|token|invalid|wrong|expired|abc|123|qwerty|aaaa|0000", re.I)
+#: A real 43-character secret has this many distinct characters or more; ``"a1a1a1…"`` fakes have few.
+_MIN_DISTINCT = 12
+
+
+def looks_like_real_credential(text: str, min_length: int) -> bool:
+    """In a test file: a credential that is no fixture fake — long, varied and spelling no fixture word."""
+    return looks_like_credential(text, min_length) and len(set(text)) >= _MIN_DISTINCT and not _FIXTURE_WORDS.search(text)
+
+
 def looks_like_credential(text: str, min_length: int) -> bool:
     """Long, opaque, of the token alphabet, with letters and digits, and no placeholder in it."""
     return (
@@ -110,10 +124,13 @@ class TokenAnalysis:
         self.token_literals: List[cst.CSTNode] = []
         self.secret_literals: List[cst.CSTNode] = []
         self.stale_tokens: List[StaleToken] = []
-        if not context.is_wecom_code or is_test_file(context.path):
+        if not context.is_wecom_code:
             return
+        in_test = is_test_file(context.path)
+        self._credential = looks_like_real_credential if in_test else looks_like_credential
         self._find_literals()
-        self._find_stale_tokens()
+        if not in_test:
+            self._find_stale_tokens()
 
     # -- literals -------------------------------------------------------------------------------------
     def _assigned_literals(self) -> Iterator[Tuple[str, cst.CSTNode]]:
@@ -178,10 +195,10 @@ class TokenAnalysis:
             text = literal_string(value)
             if text is None or value in seen:
                 continue
-            if is_token_name(name) and not self._is_msgtoken_key(value) and looks_like_credential(text, MIN_TOKEN_LENGTH):
+            if is_token_name(name) and not self._is_msgtoken_key(value) and self._credential(text, MIN_TOKEN_LENGTH):
                 self.token_literals.append(value)
                 seen.add(value)
-            elif is_secret_name(name) and looks_like_credential(text, MIN_SECRET_LENGTH):
+            elif is_secret_name(name) and self._credential(text, MIN_SECRET_LENGTH):
                 self.secret_literals.append(value)
                 seen.add(value)
         for string in self.index.nodes(cst.SimpleString) + self.index.nodes(cst.FormattedStringText):
@@ -191,10 +208,10 @@ class TokenAnalysis:
             if "access_token=" not in raw and "corpsecret=" not in raw:
                 continue
             for key, value in _URL_CREDENTIAL.findall(raw):
-                if key == "access_token" and looks_like_credential(value, MIN_TOKEN_LENGTH):
+                if key == "access_token" and self._credential(value, MIN_TOKEN_LENGTH):
                     self.token_literals.append(string)
                     break
-                if key == "corpsecret" and looks_like_credential(value, MIN_SECRET_LENGTH):
+                if key == "corpsecret" and self._credential(value, MIN_SECRET_LENGTH):
                     self.secret_literals.append(string)
                     break
 
