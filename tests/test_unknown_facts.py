@@ -299,3 +299,108 @@ def send(token, body):
         return data
 '''
     assert [(f.line, f.column, f.code) for f in lint(source) if f.code == "WXK102"] == [(12, 8, "WXK102")]
+
+
+KF = """\
+import requests
+from .conf import settings, EXPECTED, CODES, ITEMS, KIND, MSGTYPE, MEDIA, TEMPLATE
+URL = "https://qyapi.weixin.qq.com/cgi-bin/kf/send_msg?access_token=%s"
+"""
+
+#: For every other rule, its decisive fact written out (proven bad) and the same code where that fact comes
+#: from another module (unknown): (template, the proven-bad value, the unknown value, where the finding is).
+RULE_FACTS = {
+ "WXK101": ('''
+def send(token, body):
+    data = requests.post(URL % token, json=body).json()
+    if data["errmsg"] == {value}:
+        return data
+''', '"ok"', 'EXPECTED'),
+ "WXK301": ('''
+ACCESS_TOKEN = {value}
+''', '"kJWt0aBcD1234567890efGhIjKlMnOpQrStUvWxYz_0123456789-abcdefghIJKLMN"', 'settings.ACCESS_TOKEN'),
+ "WXK303": ('''
+CORP_SECRET = {value}
+''', '"Xk3dP0aQ9vLmN2bR7tYcW5eZ1uJ8sH4gF6iO0pA3qKz"', 'settings.CORP_SECRET'),
+ "WXK401": ('''
+def send(token, body, refresh):
+    data = requests.post(URL % token, json=body).json()
+    if data["errcode"] in {value}:
+        refresh()
+    return data.get("msgid")
+''', '(40014, 42001)', 'CODES'),
+ "WXK402": ('''
+def send(token, body):
+    data = requests.post(URL % token, json=body).json()
+    if data["errcode"] not in {value}:
+        raise RuntimeError(data["errmsg"])
+    return data["msgid"]
+''', '(0,)', 'CODES'),
+ "WXK403": ('''
+def menu(user, kfid):
+    return {{"touser": user, "open_kfid": kfid, "msgtype": "msgmenu", "msgmenu": {{"list": {value}}}}}
+''', '[' + ', '.join(['{"type": "click", "click": {"id": "%d", "content": "x"}}' % i for i in range(11)]) + ']', 'ITEMS'),
+ "WXK404": ('''
+def menu(user, kfid):
+    return {{"touser": user, "open_kfid": kfid, "msgtype": "msgmenu", "msgmenu": {{"list": [{{"type": {value}, "click": {{"id": "a", "content": "b"}}}}]}}}}
+''', '"url"', 'KIND'),
+ "WXK405": ('''
+def notice(user, kfid, text):
+    return {{"touser": user, "open_kfid": kfid, "msgtype": {value}, "markdown": {{"content": text}}}}
+''', '"markdown"', 'MSGTYPE'),
+ "WXK406": ('''
+def logo(user, kfid):
+    return {{"touser": user, "open_kfid": kfid, "msgtype": "image", "image": {{"media_id": {value}}}}}
+''', '"2-G6nrLmr5EC3MMb_-zK1dDdzmd0p7cNliYu9V5w7o8K0"', 'MEDIA'),
+ "WXK501": ('''
+def send(token, user, kfid, text):
+    body = {value} % (user, kfid, text)
+    data = requests.post(URL % token, data=body.encode("utf-8")).json()
+    if data["errcode"] != 0:
+        raise RuntimeError(data["errmsg"])
+''', """'{"touser": "%s", "open_kfid": "%s", "msgtype": "text", "text": {"content": "%s"}}'""", 'TEMPLATE'),
+}
+
+
+RULE_POSITIONS = {
+    "WXK101": (7, 8), "WXK301": (5, 16), "WXK303": (5, 15), "WXK401": (6, 12), "WXK402": (6, 12),
+    "WXK403": (6, 82), "WXK404": (6, 92), "WXK405": (6, 48), "WXK406": (6, 78), "WXK501": (6, 12),
+}
+
+
+@pytest.mark.parametrize("code", sorted(RULE_FACTS))
+def test_every_rule_is_silent_when_its_decisive_fact_is_unknown(code):
+    template, bad, unknown = RULE_FACTS[code]
+
+    def at(value):
+        return [(f.line, f.column, f.code) for f in lint(KF + template.format(value=value), extend_select=["WXK402"])
+                if f.code == code]
+
+    assert at(bad) == [(*RULE_POSITIONS[code], code)]
+    assert at(unknown) == []
+
+
+def test_a_token_of_a_class_whose_base_is_from_another_module_is_not_proven_stale():
+    source = """\
+import requests
+from .base import BaseClient
+
+URL = "https://qyapi.weixin.qq.com/cgi-bin/"
+
+
+class Client({base}):
+    def __init__(self):
+        self.access_token = self.get_access_token()
+
+    def get_access_token(self):
+        data = requests.get(URL + "gettoken").json()
+        return data["access_token"] if data["errcode"] == 0 else None
+
+    def send(self, body):
+        return requests.post(URL + "message/send?access_token=" + self.access_token, json=body).json()
+"""
+    def stale(base):
+        return [(f.line, f.column, f.code) for f in lint(source.format(base=base)) if f.code == "WXK302"]
+
+    assert stale("object") == [(9, 9, "WXK302")]
+    assert stale("BaseClient") == []  # the base may renew it on 40014/42001

@@ -294,8 +294,17 @@ class TokenAnalysis:
                 yield current
             stack.extend(current.children)
 
-    def _scope_renews(self, scope: cst.CSTNode, name: str, store: cst.CSTNode) -> bool:
-        """The class or module compares errcode with 40014/42001, reads an expiry, or re-assigns the token."""
+    def _scope_renews(self, scope: cst.CSTNode, name: str, store: cst.CSTNode, _depth: int = 0) -> bool:
+        """The class or module compares errcode with 40014/42001, reads an expiry, or re-assigns the token;
+        for a class, also one of its bases: a same-file base is read as if inline, and a base from another
+        module may renew the token where the file does not show it (unknown, so not proven never renewed)."""
+        if isinstance(scope, cst.ClassDef) and _depth < 4:
+            for base in scope.bases:
+                if base.keyword is not None or dotted_name(base.value) in ("object", ""):
+                    continue
+                defined = [c for c in self.index.nodes(cst.ClassDef) if c.name.value == dotted_name(base.value)]
+                if len(defined) != 1 or self._scope_renews(defined[0], name, store, _depth + 1):
+                    return True
         for node in self.index.nodes(cst.Integer):
             if int_literal(node) in _TOKEN_CODES and self.index.is_inside(node, scope):
                 return True
