@@ -10,7 +10,8 @@ from tests.rulebook_cases import RULES_DIR, expected_findings, page_cases
 from wxkf_lint.rulebook import sections
 from wxkf_lint.registry import RULES
 
-REQUIRED_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety")
+#: "When it cannot see enough" says what keeps the rule silent where its decisive fact is unknown (SPEC §2)
+REQUIRED_SECTIONS = ("What it does", "When it cannot see enough", "Why is this bad?", "Example", "Use instead", "Fix safety")
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.code)
