@@ -11,15 +11,17 @@ the codes that reach the next iteration are worked out by following the loop bod
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Dict, List, Optional, Set
+from typing import TYPE_CHECKING, Dict, List
 
-import libcst as cst
-
-from wxkf_lint.analysis.codesets import CodeTests
+from wxkf_lint.analysis.retries.decorators import DecoratorSites
+from wxkf_lint.analysis.retries.flow import Flow
 from wxkf_lint.analysis.retries.loops import LoopSites
+from wxkf_lint.analysis.retries.raises import Raises
 from wxkf_lint.analysis.retries.recursion import RecursionSites
+from wxkf_lint.analysis.retries.scope import RetryFile
 from wxkf_lint.analysis.retries.site import UNKNOWN_BOUND, Bound, RetrySite
 from wxkf_lint.analysis.retries.transport import transport_sites
+from wxkf_lint.analysis.retries.waits import Pauses, Renewals
 
 if TYPE_CHECKING:
     from wxkf_lint.analysis import FileContext
@@ -27,29 +29,29 @@ if TYPE_CHECKING:
 __all__ = ["UNKNOWN_BOUND", "Bound", "RetryAnalysis", "RetrySite"]
 
 
-class RetryAnalysis(LoopSites, RecursionSites):
-    """Every retry site of one file, in :attr:`sites`."""
+class RetryAnalysis:
+    """Every retry site of one file, in :attr:`sites`.
+
+    Composed of parts, each built from explicit inputs and answering its own questions: :class:`RetryFile` (the
+    file, its code tests, which calls send), :class:`Raises` (which exceptions stand for which errcodes),
+    :class:`Flow` (which codes come round a loop body), :class:`Pauses` and :class:`Renewals` (waits and token
+    refreshes in a retry), and the site finders for loops, recursion and decorators.
+    """
 
     def __init__(self, context: "FileContext") -> None:
-        self.context = context
-        self.index = context.index
         self.sites: List[RetrySite] = []
         if not context.calls.calls and not context.calls.wrappers:
             return
-        self.tests = CodeTests(self.index, context.responses)
-        self.universe = frozenset(self.tests.universe)
-        self._sending_names = {f.name.value for f in context.calls.wrappers}
-        self._errcode_exceptions = self._find_errcode_exceptions()
-        #: while an except body is followed for the errcodes it caught: its ``as`` name → the classes they were raised as
-        self._carrying: Dict[str, Set[str]] = {}
-        self._waiting_names: Optional[Set[str]] = None
-        self._renewal_nodes: Optional[List[cst.CSTNode]] = None
-        self._aliases: Optional[Dict[str, str]] = None
-        self._find_loops()
-        self._find_recursion()
-        self._find_decorators()
-        self.sites.extend(transport_sites(context))
-        self.sites = merge_shared(self.sites)
+        file = RetryFile(context)
+        raises = Raises(file)
+        flow = Flow(file, raises)
+        pauses, renewals = Pauses(file), Renewals(file)
+        decorators = DecoratorSites(file, raises, flow, renewals)
+        sites = LoopSites(file, flow, pauses, renewals, decorators).find()
+        sites += RecursionSites(file, flow, pauses, renewals).find()
+        sites += decorators.find()
+        sites += transport_sites(context)
+        self.sites = merge_shared(sites)
 
 
 def merge_shared(sites: List[RetrySite]) -> List[RetrySite]:

@@ -13,17 +13,18 @@ so the analysis reports it once for all the functions it decorates.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, FrozenSet, Optional, Set, Tuple
+from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
 import libcst as cst
 
 from wxkf_lint.analysis.codesets import Codes, constant_value
 from wxkf_lint.analysis.facts import Fact
 from wxkf_lint.analysis.index import SyntaxIndex
+from wxkf_lint.analysis.retries.flow import Flow
 from wxkf_lint.analysis.retries.raises import Raises
-from wxkf_lint.analysis.retries.scope import NETWORK_EXCEPTIONS, inside, int_value
+from wxkf_lint.analysis.retries.scope import NETWORK_EXCEPTIONS, RetryFile, inside, int_value
 from wxkf_lint.analysis.retries.site import UNKNOWN_BOUND, Bound, RetrySite
-from wxkf_lint.analysis.retries.waits import WaitsAndRefreshes
+from wxkf_lint.analysis.retries.waits import Renewals
 from wxkf_lint.analysis.syntax import callee_name, dotted_name, positional_args
 
 
@@ -122,20 +123,33 @@ def _exception_names(node: Optional[cst.BaseExpression], index: SyntaxIndex) -> 
     return names
 
 
-class DecoratorSites(Raises, WaitsAndRefreshes):
+class DecoratorSites:
     """Retries a library runs: decorated sending functions and tenacity's ``for attempt in Retrying(...)``."""
 
-    def _find_decorators(self) -> None:
+    def __init__(self, file: RetryFile, raises: Raises, flow: Flow, renewals: Renewals) -> None:
+        self.file = file
+        self.raises = raises
+        self.flow = flow
+        self.renewals = renewals
+        self.index = file.index
+        self.tests = file.tests
+        self.universe = file.universe
+
+    def find(self) -> List[RetrySite]:
+        """The retry decorators on the file's sending functions."""
+        sites: List[RetrySite] = []
         imports = imported_modules(self.index)
         if not imports & {"tenacity", "backoff", "retrying"}:
-            return
+            return sites
+        calls = self.file.context.calls.calls
         for function in self.index.nodes(cst.FunctionDef):
-            if function.name.value not in self._sending_names and not any(inside(self.index, c, function) for c in self.context.calls.calls):
+            if function.name.value not in self.file.sending_names and not any(inside(self.index, c, function) for c in calls):
                 continue
             for decorator in function.decorators:
                 site = self._decorator_site(function, decorator, imports)
                 if site is not None:
-                    self.sites.append(site)
+                    sites.append(site)
+        return sites
 
     def _library_of(self, name: str, at: cst.CSTNode) -> Optional[str]:
         """The module a decorator name comes from: ``tenacity`` for ``tenacity.retry`` or a ``retry`` imported
@@ -163,18 +177,18 @@ class DecoratorSites(Raises, WaitsAndRefreshes):
         name = dotted_name(call.func if call is not None else expression)
         last = name.rsplit(".", 1)[-1]
         library = self._library_of(name, decorator) if name else None
-        raised = self._attempt_raises(function, list(function.body.body) if isinstance(function.body, cst.IndentedBlock) else [])
-        common = dict(refreshes_token=self._refreshes_in(function), endpoint=self._endpoint_in(function))
+        raised = self.flow.attempt_raises(function, list(function.body.body) if isinstance(function.body, cst.IndentedBlock) else [])
+        common = dict(refreshes_token=self.renewals.refreshes_in(function), endpoint=self.file.endpoint_in(function))
         if last == "retry" and library in RETRY_LIBRARIES:
             if call is None:
                 return RetrySite(anchor=decorator, shape="tenacity", attempts=None, pause=Fact.BAD,
-                                 codes=self._exception_codes({"*"}, raised), exceptions=frozenset({"*"}), **common)
+                                 codes=self.raises.exception_codes({"*"}, raised), exceptions=frozenset({"*"}), **common)
             settings = read_settings(call, self.index)
             settings.shared = settings.shared or shared
             anchor = settings.shared or decorator
             if library == "retrying":
                 return self._retrying_site(settings, raised, dict(common, anchor=anchor))
-            return self._tenacity_site(settings, raised, dict(common, anchor=anchor))
+            return self.tenacity_site(settings, raised, dict(common, anchor=anchor))
         if last in ("on_exception", "on_predicate") and library == "backoff" and call is not None:
             settings = read_settings(call, self.index)
             settings.shared = settings.shared or shared
@@ -195,7 +209,7 @@ class DecoratorSites(Raises, WaitsAndRefreshes):
             names = _exception_names(args[1] if len(args) >= 2 else settings.keywords.get("exception"), self.index)
             if names is None:
                 names, trigger_known = set(), False
-            codes = self._exception_codes(names, raised)
+            codes = self.raises.exception_codes(names, raised)
             exceptions = frozenset({n for n in names if NETWORK_EXCEPTIONS.search(n)} or names)
         else:
             predicate = args[1] if len(args) >= 2 else settings.keywords.get("predicate")
@@ -204,7 +218,7 @@ class DecoratorSites(Raises, WaitsAndRefreshes):
         return RetrySite(shape="backoff", attempts=attempts, pause=Fact.GOOD, codes=codes, exceptions=exceptions,
                          trigger_known=trigger_known, **common)
 
-    def _tenacity_site(self, settings: Settings, raised: Codes, common: dict) -> RetrySite:
+    def tenacity_site(self, settings: Settings, raised: Codes, common: dict) -> RetrySite:
         """``@retry(...)``, ``Retrying(...)``: bound from ``stop=``, pause from ``wait=``, trigger from ``retry=``."""
         stop = settings.get("stop", self.index)
         attempts: Bound = self._stop_attempts(stop) if stop is not None else (UNKNOWN_BOUND if settings.hidden else None)
@@ -233,7 +247,7 @@ class DecoratorSites(Raises, WaitsAndRefreshes):
             pause = Fact.GOOD
         else:
             pause = Fact.UNKNOWN if settings.hidden else Fact.BAD
-        return RetrySite(shape="retrying", attempts=attempts, pause=pause, codes=self._exception_codes({"*"}, raised),
+        return RetrySite(shape="retrying", attempts=attempts, pause=pause, codes=self.raises.exception_codes({"*"}, raised),
                          exceptions=frozenset({"*"}), **common)
 
     def _stop_attempts(self, node: cst.CSTNode) -> Bound:
@@ -250,12 +264,12 @@ class DecoratorSites(Raises, WaitsAndRefreshes):
     def _tenacity_trigger(self, retry: Optional[cst.BaseExpression], raised: Codes) -> Tuple[FrozenSet[str], Codes, bool]:
         """(exceptions, codes, whether that is the whole trigger) of tenacity's ``retry=``."""
         if retry is None:
-            return frozenset({"*"}), self._exception_codes({"*"}, raised), True
+            return frozenset({"*"}), self.raises.exception_codes({"*"}, raised), True
         if isinstance(retry, cst.Call) and callee_name(retry) == "retry_if_exception_type" and retry.args:
             names = _exception_names(retry.args[0].value, self.index)
             if names is None:
                 return frozenset(), frozenset(), False
-            return frozenset(names), self._exception_codes(names, raised), True
+            return frozenset(names), self.raises.exception_codes(names, raised), True
         if isinstance(retry, cst.Call) and callee_name(retry) == "retry_if_result" and retry.args:
             return frozenset(), self._lambda_codes(retry.args[0].value), True
         return frozenset(), frozenset(), False

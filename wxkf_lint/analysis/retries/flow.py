@@ -7,9 +7,10 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple, Union
 
 import libcst as cst
 
-from wxkf_lint.analysis.codesets import OTHER, Predicate, int_set
-from wxkf_lint.analysis.retries.scope import BROAD_EXCEPTIONS, NETWORK_EXCEPTIONS, STOP_BLOCKS, RetryScope, ends_process, inside
-from wxkf_lint.analysis.syntax import dotted_name, names_in
+from wxkf_lint.analysis.codesets import OTHER, Codes, Predicate, int_set
+from wxkf_lint.analysis.retries.raises import Raises
+from wxkf_lint.analysis.retries.scope import BROAD_EXCEPTIONS, NETWORK_EXCEPTIONS, STOP_BLOCKS, RetryFile, ends_process, inside
+from wxkf_lint.analysis.syntax import callee_name, dotted_name, names_in
 
 
 @dataclass
@@ -37,10 +38,38 @@ def suite_statements(block: cst.BaseSuite) -> List[cst.CSTNode]:
     return [cst.SimpleStatementLine(body=list(block.body))] if isinstance(block, cst.SimpleStatementSuite) else []
 
 
-class Flow(RetryScope):
-    """The codes that bring a loop round again, found by following its body through ``if``, ``try`` and ``with``."""
+class Flow:
+    """The codes that bring a loop round again, found by following its body through ``if``, ``try`` and ``with``.
 
-    def _flow(self, statements: Sequence[cst.CSTNode], codes: Set[int], loop: cst.CSTNode) -> _Paths:
+    While an except body is followed, the ``as`` name it binds carries the classes the caught errcodes were
+    raised as (:attr:`_carrying`); that bookkeeping is this part's own, set and restored around each handler.
+    """
+
+    def __init__(self, file: RetryFile, raises: Raises) -> None:
+        self.file = file
+        self.raises = raises
+        self.index = file.index
+        self.tests = file.tests
+        self.universe = file.universe
+        #: while an except body is followed for the errcodes it caught: its ``as`` name → the classes they were raised as
+        self._carrying: Dict[str, Set[str]] = {}
+        self._aliases: Optional[Dict[str, str]] = None
+
+    def attempt_raises(self, container: cst.CSTNode, statements: Sequence[cst.CSTNode]) -> Codes:
+        """The errcodes on which one attempt (``statements`` of ``container``) ends in an exception: raised there,
+        by a checking sender (wechatpy, a wrapper that raises on any errcode), or by a same-file checking helper."""
+        codes = set(self.run(statements, set(self.universe), container).raised)
+        if self.file.checked_sender_in(container):
+            codes |= self.universe - {0}
+        checking = {f.name.value: f for f in self.file.context.calls.checking_functions}
+        for call in self.index.nodes(cst.Call):
+            helper = checking.get(callee_name(call))
+            if helper is not None and helper is not container and inside(self.index, call, container):
+                codes |= self.raises.codes_raised_in(helper)
+        codes.discard(0)
+        return frozenset(codes)
+
+    def run(self, statements: Sequence[cst.CSTNode], codes: Set[int], loop: cst.CSTNode) -> _Paths:
         """Which codes fall out of ``statements``, which ``continue``, which ``raise``."""
         paths = _Paths()
         current = set(codes)
@@ -62,7 +91,7 @@ class Flow(RetryScope):
             elif isinstance(statement, cst.Try):
                 current = self._flow_try(statement, current, loop, paths)
             elif isinstance(statement, cst.With):
-                inner = self._flow(list(statement.body.body), current, loop)
+                inner = self.run(list(statement.body.body), current, loop)
                 paths.cont |= inner.cont
                 paths.raised |= inner.raised
                 paths.caught |= inner.caught
@@ -76,7 +105,7 @@ class Flow(RetryScope):
         branch: Optional[Union[cst.If, cst.Else]] = node
         while isinstance(branch, cst.If):
             taken, skipped = self._split(branch.test, remaining)
-            inner = self._flow(suite_statements(branch.body), taken, loop)
+            inner = self.run(suite_statements(branch.body), taken, loop)
             out |= inner.fall
             paths.cont |= inner.cont
             paths.raised |= inner.raised
@@ -84,7 +113,7 @@ class Flow(RetryScope):
             remaining = skipped
             branch = branch.orelse
         if isinstance(branch, cst.Else):
-            inner = self._flow(suite_statements(branch.body), remaining, loop)
+            inner = self.run(suite_statements(branch.body), remaining, loop)
             out |= inner.fall
             paths.cont |= inner.cont
             paths.raised |= inner.raised
@@ -138,28 +167,28 @@ class Flow(RetryScope):
                 return False
             if isinstance(ancestor, cst.ExceptHandler) and ancestor.name is not None:
                 if isinstance(ancestor.name.name, cst.Name) and ancestor.name.name.value == name:
-                    return bool(self._handler_names(ancestor) & set(self._errcode_exceptions))
+                    return bool(self.handler_names(ancestor) & set(self.raises.errcode_exceptions))
         return False
 
     def _flow_try(self, node: cst.Try, codes: Set[int], loop: cst.CSTNode, paths: _Paths) -> Set[int]:
-        body = self._flow(suite_statements(node.body), codes, loop)
+        body = self.run(suite_statements(node.body), codes, loop)
         paths.cont |= body.cont
         out = set(body.fall)
-        sends = any(self._sends(call) and inside(self.index, call, node.body) for call in self.index.nodes(cst.Call))
+        sends = any(self.file.sends(call) and inside(self.index, call, node.body) for call in self.index.nodes(cst.Call))
         for handler in node.handlers:
-            names = self._handler_names(handler)
+            names = self.handler_names(handler)
             broad = "*" in names or bool(names & BROAD_EXCEPTIONS)
-            errcode_exception = broad or any(self.context.wechatpy.is_exception_class(n) for n in handler_types(handler))
+            errcode_exception = broad or any(self.file.context.wechatpy.is_exception_class(n) for n in handler_types(handler))
             incoming: Set[int] = set()
             if errcode_exception:
                 incoming |= body.raised
-                if self._checked_sender_in(node.body):
+                if self.file.checked_sender_in(node.body):
                     incoming |= set(self.universe) - {0}
             elif body.raised and self._raises_named(node.body, names):
                 incoming |= body.raised
             if sends:  # ``except WeComError:`` around a same-file helper that raises it on errcodes
                 for name in names:
-                    incoming |= self._errcode_exceptions.get(name, set())
+                    incoming |= self.raises.errcode_exceptions.get(name, set())
             handler_paths, other_paths = self._flow_handler(handler, node.body, names, incoming, loop)
             again = (handler_paths.fall | handler_paths.cont) & incoming
             paths.cont |= again
@@ -169,7 +198,7 @@ class Flow(RetryScope):
                     paths.caught |= (network or {"*"})
             paths.raised |= handler_paths.raised & incoming
         if node.orelse is not None:
-            inner = self._flow(suite_statements(node.orelse.body), out, loop)
+            inner = self.run(suite_statements(node.orelse.body), out, loop)
             paths.cont |= inner.cont
             paths.raised |= inner.raised
             out = inner.fall
@@ -183,21 +212,21 @@ class Flow(RetryScope):
         them as, so ``if isinstance(exc, WeComError): raise`` re-raises every one of them, while a network
         error caught beside it goes on; without such a test one flow serves both."""
         as_name = handler.name.name.value if handler.name is not None and isinstance(handler.name.name, cst.Name) else None
-        carriers = (self._raised_classes(body) | set(self._errcode_exceptions)) & names
+        carriers = (self._raised_classes(body) | set(self.raises.errcode_exceptions)) & names
         statements = suite_statements(handler.body)
         if as_name is None or not carriers or not incoming:
-            both = self._flow(statements, incoming | {OTHER}, loop)
+            both = self.run(statements, incoming | {OTHER}, loop)
             return both, both
         saved = self._carrying.get(as_name)
         self._carrying[as_name] = carriers
         try:
-            paths = self._flow(statements, set(incoming), loop)
+            paths = self.run(statements, set(incoming), loop)
         finally:
             if saved is None:
                 del self._carrying[as_name]
             else:
                 self._carrying[as_name] = saved
-        other = self._flow(statements, {OTHER}, loop)
+        other = self.run(statements, {OTHER}, loop)
         return paths, other
 
     def _raised_classes(self, block: cst.CSTNode) -> Set[str]:
@@ -231,7 +260,7 @@ class Flow(RetryScope):
                     return True
         return False
 
-    def _handler_names(self, handler: cst.ExceptHandler) -> Set[str]:
+    def handler_names(self, handler: cst.ExceptHandler) -> Set[str]:
         if handler.type is None:
             return {"*"}
         names = set()

@@ -8,25 +8,37 @@ import libcst as cst
 
 from wxkf_lint.analysis.codesets import Predicate
 from wxkf_lint.analysis.retries.decorators import DecoratorSites, imported_modules, read_settings
-from wxkf_lint.analysis.retries.scope import COUNTER_NAME, block_exits, inside, int_value
+from wxkf_lint.analysis.retries.flow import Flow
+from wxkf_lint.analysis.retries.scope import COUNTER_NAME, RetryFile, block_exits, inside, int_value
 from wxkf_lint.analysis.retries.site import UNKNOWN_BOUND, Bound, RetrySite
+from wxkf_lint.analysis.retries.waits import Pauses, Renewals
 from wxkf_lint.analysis.syntax import callee_name, dotted_name, positional_args
 
 
-class LoopSites(DecoratorSites):
+class LoopSites:
     """A loop is a retry when a failure brings it round again while success leaves it."""
 
-    def _find_loops(self) -> None:
+    def __init__(self, file: RetryFile, flow: Flow, pauses: Pauses, renewals: Renewals, decorators: DecoratorSites) -> None:
+        self.file = file
+        self.flow = flow
+        self.pauses = pauses
+        self.renewals = renewals
+        self.decorators = decorators
+        self.index = file.index
+        self.tests = file.tests
+        self.universe = file.universe
+        self.context = file.context
+
+    def find(self) -> List[RetrySite]:
+        """The retry loops around the file's sending calls, in source order."""
         loops = []
         for call in self.index.nodes(cst.Call):
-            if self._sends(call):
-                loop = self._owner_loop(call)
+            if self.file.sends(call):
+                loop = self.file.owner_loop(call)
                 if loop is not None and loop not in loops:
                     loops.append(loop)
-        for loop in loops:
-            site = self._loop_site(loop)
-            if site is not None:
-                self.sites.append(site)
+        sites = [self._loop_site(loop) for loop in loops]
+        return [site for site in sites if site is not None]
 
     def _loop_site(self, loop: Union[cst.For, cst.While]) -> Optional[RetrySite]:
         attempts: Bound
@@ -39,7 +51,7 @@ class LoopSites(DecoratorSites):
                 return None
         else:
             attempts = None
-        paths = self._flow(list(loop.body.body), set(self.universe), loop)
+        paths = self.flow.run(list(loop.body.body), set(self.universe), loop)
         repeating = paths.fall | paths.cont
         if isinstance(loop, cst.While):
             predicate = self._loop_test_predicate(loop)
@@ -57,11 +69,11 @@ class LoopSites(DecoratorSites):
             anchor=loop,
             shape="loop",
             attempts=attempts,
-            pause=self._pause_in(loop),
+            pause=self.pauses.pause_in(loop),
             codes=frozenset(repeating),
             exceptions=frozenset(paths.caught),
-            refreshes_token=self._refreshes_in(loop),
-            endpoint=self._endpoint_in(loop),
+            refreshes_token=self.renewals.refreshes_in(loop),
+            endpoint=self.file.endpoint_in(loop),
         )
 
     def _loop_test_predicate(self, loop: cst.While) -> Optional[Predicate]:
@@ -112,9 +124,9 @@ class LoopSites(DecoratorSites):
 
     def _retrying_loop_site(self, loop: cst.For, call: cst.Call) -> RetrySite:
         """Each attempt runs the body inside ``with attempt:``; an exception from it brings the next one."""
-        raised = self._attempt_raises(loop, list(loop.body.body))
-        return self._tenacity_site(read_settings(call, self.index), raised, dict(
-            anchor=loop, refreshes_token=self._refreshes_in(loop), endpoint=self._endpoint_in(loop)))
+        raised = self.flow.attempt_raises(loop, list(loop.body.body))
+        return self.decorators.tenacity_site(read_settings(call, self.index), raised, dict(
+            anchor=loop, refreshes_token=self.renewals.refreshes_in(loop), endpoint=self.file.endpoint_in(loop)))
 
     def _for_bound(self, loop: cst.For) -> Union[Bound, bool]:
         iterator = loop.iter
@@ -182,7 +194,7 @@ class LoopSites(DecoratorSites):
     def _counter_bound(self, loop: cst.CSTNode) -> Bound:
         """A counter tested inside the loop body with an exit: ``if attempt >= 5: raise``."""
         for node in self.index.nodes(cst.If):
-            if self._owner_loop(node) is not loop or self.tests.predicate(node.test) is not None:
+            if self.file.owner_loop(node) is not loop or self.tests.predicate(node.test) is not None:
                 continue
             if not block_exits(node.body):
                 continue

@@ -2,47 +2,41 @@
 
 from __future__ import annotations
 
-from typing import Dict, Optional, Sequence, Set
+from typing import Dict, Optional, Set
 
 import libcst as cst
 
 from wxkf_lint.analysis.codesets import Codes
-from wxkf_lint.analysis.retries.flow import Flow
-from wxkf_lint.analysis.retries.scope import BROAD_EXCEPTIONS, STOP_BLOCKS, inside
+from wxkf_lint.analysis.retries.scope import BROAD_EXCEPTIONS, STOP_BLOCKS, RetryFile, inside
 from wxkf_lint.analysis.syntax import callee_name, dotted_name
 
 
-class Raises(Flow):
-    """Errcodes behind raised and caught exceptions."""
+class Raises:
+    """Errcodes behind raised and caught exceptions: which same-file exception classes are raised on which
+    errcodes (read once, at construction), and which codes a catch of some classes stands for."""
 
-    def _exception_codes(self, names: Set[str], raised: Codes) -> Codes:
+    def __init__(self, file: RetryFile) -> None:
+        self.file = file
+        self.index = file.index
+        self.tests = file.tests
+        self.universe = file.universe
+        #: exception class name → the errcodes the file raises it on (``if data["errcode"]: raise ApiError``)
+        self.errcode_exceptions: Dict[str, Set[int]] = self._find_errcode_exceptions()
+
+    def exception_codes(self, names: Set[str], raised: Codes) -> Codes:
         """The errcodes behind the exceptions a retry catches: whatever the attempt raises on, for a broad catch;
         every non-zero code for wechatpy's exceptions; the codes a same-file exception class is raised on."""
         codes: Set[int] = set()
         if "*" in names or names & BROAD_EXCEPTIONS:
             codes |= raised
-        if any(self.context.wechatpy.is_exception_class(cst.Name(n)) for n in names if n.isidentifier()):
+        if any(self.file.context.wechatpy.is_exception_class(cst.Name(n)) for n in names if n.isidentifier()):
             codes |= self.universe - {0}
         for name in names:
-            codes |= self._errcode_exceptions.get(name, set())
+            codes |= self.errcode_exceptions.get(name, set())
         codes.discard(0)
         return frozenset(codes)
 
-    def _attempt_raises(self, container: cst.CSTNode, statements: Sequence[cst.CSTNode]) -> Codes:
-        """The errcodes on which one attempt (``statements`` of ``container``) ends in an exception: raised there,
-        by a checking sender (wechatpy, a wrapper that raises on any errcode), or by a same-file checking helper."""
-        codes = set(self._flow(statements, set(self.universe), container).raised)
-        if self._checked_sender_in(container):
-            codes |= self.universe - {0}
-        checking = {f.name.value: f for f in self.context.calls.checking_functions}
-        for call in self.index.nodes(cst.Call):
-            helper = checking.get(callee_name(call))
-            if helper is not None and helper is not container and inside(self.index, call, container):
-                codes |= self._codes_raised_in(helper)
-        codes.discard(0)
-        return frozenset(codes)
-
-    def _codes_raised_in(self, function: cst.FunctionDef) -> Set[int]:
+    def codes_raised_in(self, function: cst.FunctionDef) -> Set[int]:
         codes: Set[int] = set()
         for raise_node in self.index.nodes(cst.Raise):
             if inside(self.index, raise_node, function):

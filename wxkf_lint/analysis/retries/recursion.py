@@ -6,9 +6,10 @@ from typing import List, Optional, Set
 
 import libcst as cst
 
-from wxkf_lint.analysis.retries.decorators import DecoratorSites
-from wxkf_lint.analysis.retries.scope import BROAD_EXCEPTIONS, COUNTER_NAME, NETWORK_EXCEPTIONS, block_exits, inside, int_value
+from wxkf_lint.analysis.retries.flow import Flow
+from wxkf_lint.analysis.retries.scope import BROAD_EXCEPTIONS, COUNTER_NAME, NETWORK_EXCEPTIONS, RetryFile, block_exits, inside, int_value
 from wxkf_lint.analysis.retries.site import UNKNOWN_BOUND, Bound, RetrySite
+from wxkf_lint.analysis.retries.waits import Pauses, Renewals
 from wxkf_lint.analysis.syntax import callee_name, int_literal, names_in
 
 
@@ -18,13 +19,24 @@ def conjuncts(test: cst.CSTNode) -> List[cst.CSTNode]:
     return [test]
 
 
-class RecursionSites(DecoratorSites):
+class RecursionSites:
     """A sending function that calls itself under an errcode test or in an except handler."""
 
-    def _find_recursion(self) -> None:
+    def __init__(self, file: RetryFile, flow: Flow, pauses: Pauses, renewals: Renewals) -> None:
+        self.file = file
+        self.flow = flow
+        self.pauses = pauses
+        self.renewals = renewals
+        self.index = file.index
+        self.tests = file.tests
+        self.universe = file.universe
+
+    def find(self) -> List[RetrySite]:
+        """The sending functions of the file that call themselves after a failure."""
+        sites: List[RetrySite] = []
         for function in self.index.nodes(cst.FunctionDef):
             name = function.name.value
-            if name not in self._sending_names:
+            if name not in self.file.sending_names:
                 continue
             for call in self.index.nodes(cst.Call):
                 if callee_name(call) != name or not inside(self.index, call, function):
@@ -34,8 +46,9 @@ class RecursionSites(DecoratorSites):
                     continue
                 site = self._recursion_site(function, call)
                 if site is not None:
-                    self.sites.append(site)
+                    sites.append(site)
                     break
+        return sites
 
     def _recursion_site(self, function: cst.FunctionDef, call: cst.Call) -> Optional[RetrySite]:
         codes: Set[int] = set()
@@ -51,8 +64,8 @@ class RecursionSites(DecoratorSites):
                     chosen = self.tests.codes_where(predicate, self.universe) if in_body else self.tests.codes_where_not(predicate, self.universe)
                     codes = set(chosen) if not codes else codes & set(chosen)
             elif isinstance(ancestor, cst.ExceptHandler):
-                names = self._handler_names(ancestor)
-                if "*" in names or names & BROAD_EXCEPTIONS and self._checked_sender_in(function):
+                names = self.flow.handler_names(ancestor)
+                if "*" in names or names & BROAD_EXCEPTIONS and self.file.checked_sender_in(function):
                     codes |= set(self.universe) - {0}
                 exceptions |= {n for n in names if NETWORK_EXCEPTIONS.search(n)} or ({"*"} if "*" in names or names & BROAD_EXCEPTIONS else set())
             child = ancestor
@@ -63,11 +76,11 @@ class RecursionSites(DecoratorSites):
             anchor=function,
             shape="recursion",
             attempts=self._recursion_bound(function, call),
-            pause=self._pause_in(function),
+            pause=self.pauses.pause_in(function),
             codes=frozenset(codes),
             exceptions=frozenset(exceptions),
-            refreshes_token=self._refreshes_in(function),
-            endpoint=self._endpoint_in(function),
+            refreshes_token=self.renewals.refreshes_in(function),
+            endpoint=self.file.endpoint_in(function),
         )
 
     def _recursion_bound(self, function: cst.FunctionDef, call: cst.Call) -> Bound:

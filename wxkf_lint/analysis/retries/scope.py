@@ -1,9 +1,9 @@
-"""What every part of the retry analysis shares: the file, its code tests, which calls send, where a node sits."""
+"""What every part of the retry analysis reads: the file, its code tests, which calls send, where a node sits."""
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Dict, FrozenSet, List, Optional, Set
+from typing import TYPE_CHECKING, FrozenSet, Optional
 
 import libcst as cst
 
@@ -70,24 +70,22 @@ def block_exits(block: cst.BaseSuite) -> bool:
     return False
 
 
-class RetryScope:
-    """The state the parts of :class:`~wxkf_lint.analysis.retries.RetryAnalysis` read, and the questions they all ask."""
+class RetryFile:
+    """What every part of the retry analysis reads about the file, fixed once built: the index, the code tests
+    over the file's errcode universe, which calls send a WeCom request, and questions about where a node sits.
+    Nothing here changes after construction, so parts built on it share no mutable state."""
 
-    context: "FileContext"
-    index: SyntaxIndex
-    tests: CodeTests
-    universe: FrozenSet[int]
-    _sending_names: Set[str]
-    _errcode_exceptions: Dict[str, Set[int]]
-    _carrying: Dict[str, Set[str]]
-    _waiting_names: Optional[Set[str]]
-    _renewal_nodes: Optional[List[cst.CSTNode]]
-    _aliases: Optional[Dict[str, str]]
+    def __init__(self, context: "FileContext") -> None:
+        self.context = context
+        self.index: SyntaxIndex = context.index
+        self.tests = CodeTests(self.index, context.responses)
+        self.universe: FrozenSet[int] = frozenset(self.tests.universe)
+        self.sending_names: FrozenSet[str] = frozenset(f.name.value for f in context.calls.wrappers)
 
-    def _sends(self, call: cst.Call) -> bool:
-        return call in self.context.calls.calls or callee_name(call) in self._sending_names
+    def sends(self, call: cst.Call) -> bool:
+        return call in self.context.calls.calls or callee_name(call) in self.sending_names
 
-    def _owner_loop(self, node: cst.CSTNode) -> Optional[cst.CSTNode]:
+    def owner_loop(self, node: cst.CSTNode) -> Optional[cst.CSTNode]:
         for ancestor in self.index.ancestors(node):
             if isinstance(ancestor, (cst.For, cst.While)):
                 return ancestor
@@ -95,19 +93,19 @@ class RetryScope:
                 return None
         return None
 
-    def _endpoint_in(self, container: cst.CSTNode) -> Optional[str]:
+    def endpoint_in(self, container: cst.CSTNode) -> Optional[str]:
         for call in self.context.calls.calls.values():
             if call.endpoint and inside(self.index, call.node, container):
                 return call.endpoint
         return None
 
-    def _checked_sender_in(self, container: cst.CSTNode) -> bool:
+    def checked_sender_in(self, container: cst.CSTNode) -> bool:
         """A call in ``container`` that raises on any non-zero errcode (wechatpy, a checking wrapper)."""
         checking = {f.name.value for f in self.context.calls.checking_functions}
         for call in self.index.nodes(cst.Call):
             if not inside(self.index, call, container):
                 continue
             found = self.context.calls.calls.get(call)
-            if (found is not None and found.checked) or callee_name(call) in checking & self._sending_names:
+            if (found is not None and found.checked) or callee_name(call) in checking & self.sending_names:
                 return True
         return False

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import List, Set
+from typing import List, Optional, Set
 
 import libcst as cst
 
 from wxkf_lint.analysis.facts import Fact
-from wxkf_lint.analysis.retries.scope import RetryScope, inside
+from wxkf_lint.analysis.retries.scope import RetryFile, inside
 from wxkf_lint.analysis.syntax import callee_name, dotted_name, names_in
 
 
@@ -22,10 +22,15 @@ _INVALIDATE = re.compile(r"delete|pop|clear|invalidate|expire|reset|remove", re.
 _FORCE_ARG = re.compile(r"force|refresh|renew|fresh|reload", re.I)
 
 
-class WaitsAndRefreshes(RetryScope):
-    """Pauses (``time.sleep``, a same-file pausing helper) and token renewals inside a retry."""
+class Pauses:
+    """Whether a retry pauses between attempts (``time.sleep``, a same-file pausing helper)."""
 
-    def _pause_in(self, container: cst.CSTNode) -> Fact:
+    def __init__(self, file: RetryFile) -> None:
+        self.file = file
+        self.index = file.index
+        self._waiting_names: Optional[Set[str]] = None
+
+    def pause_in(self, container: cst.CSTNode) -> Fact:
         """A pause in ``container``: GOOD for a sleep/wait call or a call of a same-file function that pauses
         (``_pause(attempt)`` wrapping ``time.sleep``); UNKNOWN when a pacing-named call there (``self._throttle()``,
         ``limiter.acquire()``) runs code the file does not show; BAD otherwise."""
@@ -38,7 +43,7 @@ class WaitsAndRefreshes(RetryScope):
             name = callee_name(call)
             if _WAIT_CALL.search(name) or name in self._waiting_names:
                 return Fact.GOOD
-            if not self._sends(call) and self._body_unseen(call) and _MAY_PAUSE.search(name):
+            if not self.file.sends(call) and self._body_unseen(call) and _MAY_PAUSE.search(name):
                 found = Fact.UNKNOWN
         return found
 
@@ -65,7 +70,18 @@ class WaitsAndRefreshes(RetryScope):
                     changed = True
         return waiting
 
-    def _refreshes_in(self, container: cst.CSTNode) -> bool:
+
+
+class Renewals:
+    """Whether a retry renews the access token before the next attempt."""
+
+    def __init__(self, file: RetryFile) -> None:
+        self.file = file
+        self.index = file.index
+        self.context = file.context
+        self._renewal_nodes: Optional[List[cst.CSTNode]] = None
+
+    def refreshes_in(self, container: cst.CSTNode) -> bool:
         """A token refresh: ``refresh_token()``, ``self._cache.delete(self._token_key)``, ``self.token = None``,
         ``self._tokens.get(force=attempt > 0)``, or a call of a same-file function that does one of those."""
         if self._renewal_nodes is None:
