@@ -404,3 +404,19 @@ class Client({base}):
 
     assert stale("object") == [(9, 9, "WXK302")]
     assert stale("BaseClient") == []  # the base may renew it on 40014/42001
+
+
+def test_a_method_inherited_from_a_base_of_another_module_may_pause():
+    source = '''
+from .base import BaseSender
+
+class Sender({base}):
+    def send(self, token, body):
+        for _ in range(3):
+            data = requests.post(URL % token, json=body).json()
+            if data["errcode"] == 0:
+                return data
+            self._on_failure(data)
+'''
+    assert found(source.format(base="BaseSender"), "WXK203") == []
+    assert found(source.format(base="object"), "WXK203") == [(11, 9, "WXK203")]

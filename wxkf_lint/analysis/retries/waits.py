@@ -32,8 +32,9 @@ class Pauses:
 
     def pause_in(self, container: cst.CSTNode) -> Fact:
         """A pause in ``container``: GOOD for a sleep/wait call or a call of a same-file function that pauses
-        (``_pause(attempt)`` wrapping ``time.sleep``); UNKNOWN when a pacing-named call there (``self._throttle()``,
-        ``limiter.acquire()``) runs code the file does not show; BAD otherwise."""
+        (``_pause(attempt)`` wrapping ``time.sleep``); UNKNOWN when a call there runs code the file does not show and
+        may pause: a pacing-named one (``throttle()``, ``limiter.acquire()``) or a method inherited from a base
+        class of another module; BAD otherwise."""
         if self._waiting_names is None:
             self._waiting_names = self._find_waiting_functions()
         found = Fact.BAD
@@ -43,9 +44,23 @@ class Pauses:
             name = callee_name(call)
             if _WAIT_CALL.search(name) or name in self._waiting_names:
                 return Fact.GOOD
-            if not self.file.sends(call) and self._body_unseen(call) and _MAY_PAUSE.search(name):
+            if not self.file.sends(call) and self._body_unseen(call) and (_MAY_PAUSE.search(name) or self._inherited(call)):
                 found = Fact.UNKNOWN
         return found
+
+    def _inherited(self, call: cst.Call) -> bool:
+        """``self._handle_error(r)`` where no same-file class defines the method and the enclosing class has a
+        base from another module: the method lives there, and may pause."""
+        func = call.func
+        if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value in ("self", "cls")):
+            return False
+        klass = self.index.class_of(call)
+        if klass is None:
+            return False
+        local = {c.name.value for c in self.index.nodes(cst.ClassDef)}
+        return any(
+            base.keyword is None and dotted_name(base.value) not in local | {"object", ""} for base in klass.bases
+        )
 
     def _body_unseen(self, call: cst.Call) -> bool:
         """The callee's body is not in this file: not a same-file function or method (whose pauses
