@@ -420,3 +420,21 @@ class Sender({base}):
 '''
     assert found(source.format(base="BaseSender"), "WXK203") == []
     assert found(source.format(base="object"), "WXK203") == [(11, 9, "WXK203")]
+
+
+def test_a_counter_handed_to_a_helper_from_elsewhere_may_be_bounded_there():
+    source = '''
+from .policy import give_up_after
+
+def send(token, body):
+    attempt = 0
+    while True:
+        data = requests.post(URL % token, json=body).json()
+        if data["errcode"] == 0:
+            return data
+        attempt += 1
+        {guard}
+        time.sleep(attempt)
+'''
+    assert found("import time\n" + source.format(guard="give_up_after(attempt)"), "WXK201") == []
+    assert found("import time\n" + source.format(guard="print(attempt)"), "WXK201") == [(12, 5, "WXK201")]

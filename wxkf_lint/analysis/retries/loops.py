@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from typing import List, Optional, Union
 
 import libcst as cst
 
 from wxkf_lint.analysis.codesets import Predicate
+from wxkf_lint.analysis.responses import is_logging_call
 from wxkf_lint.analysis.retries.decorators import DecoratorSites, imported_modules, read_settings
 from wxkf_lint.analysis.retries.flow import Flow
 from wxkf_lint.analysis.retries.scope import COUNTER_NAME, RetryFile, block_exits, inside, int_value
 from wxkf_lint.analysis.retries.site import UNKNOWN_BOUND, Bound, RetrySite
 from wxkf_lint.analysis.retries.waits import Pauses, Renewals
 from wxkf_lint.analysis.syntax import callee_name, dotted_name, positional_args
+
+
+#: Calls that take an attempt counter without enforcing a bound: pauses, text, arithmetic.
+_NOT_A_GUARD = re.compile(r"sleep|wait|backoff|delay|^print$|^str$|^int$|^len$|^format$|^min$|^max$|^range$|^pow$|uniform|randint|random", re.I)
 
 
 class LoopSites:
@@ -210,4 +216,18 @@ class LoopSites:
                     if isinstance(target.operator, (cst.GreaterThan, cst.Equal)):
                         return limit + 1 if isinstance(limit, int) else limit
                     return UNKNOWN_BOUND
-        return None
+        return UNKNOWN_BOUND if self._counter_handed_on(loop) else None
+
+    def _counter_handed_on(self, loop: cst.CSTNode) -> bool:
+        """An attempt counter passed to a call the loop makes (``self._give_up_after(attempt)``,
+        ``policy.check(retries)``): the bound may be enforced there, where the file does not show it."""
+        for call in self.index.nodes(cst.Call):
+            if self.file.owner_loop(call) is not loop or self.file.sends(call) or is_logging_call(call):
+                continue
+            name = callee_name(call)
+            if _NOT_A_GUARD.search(name):
+                continue
+            for arg in call.args:
+                if isinstance(arg.value, (cst.Name, cst.Attribute)) and COUNTER_NAME.search(dotted_name(arg.value) or ""):
+                    return True
+        return False
