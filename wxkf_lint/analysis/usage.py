@@ -7,6 +7,7 @@ families without another walk: only the nodes that stand for a family are looked
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Dict, List, Optional, Set
 
 import libcst as cst
@@ -126,6 +127,23 @@ class UsageAnalysis:
         elif isinstance(parent, cst.ComparisonTarget) and isinstance(parent.operator, (cst.In, cst.NotIn)):
             usage.membership_guard = True
 
+    @cached_property
+    def _functions_by_name(self) -> Dict[str, List[cst.FunctionDef]]:
+        found: Dict[str, List[cst.FunctionDef]] = {}
+        for function in self.index.nodes(cst.FunctionDef):
+            found.setdefault(function.name.value, []).append(function)
+        return found
+
+    @cached_property
+    def _functions_reading_errcode(self) -> Set[cst.CSTNode]:
+        """The functions that read an errcode or send a WeCom request themselves (and may check its answer)."""
+        nodes = [read.node for read in self.responses.reads.values() if read.key == ERRCODE]
+        nodes += list(self.responses.calls.calls)
+        found: Set[cst.CSTNode] = set()
+        for node in nodes:
+            found.update(a for a in self.index.ancestors(node) if isinstance(a, cst.FunctionDef))
+        return found
+
     def _helper_reads_no_errcode(self, call: cst.Call) -> bool:
         """``self._log_result(data)`` / ``save(data)`` of a same-file function (one of that name) that reads no
         errcode: handing the answer to it checks nothing, so the fields this function reads itself stay
@@ -135,13 +153,8 @@ class UsageAnalysis:
             func.attr.value if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value in ("self", "cls") else None)
         if name is None:
             return False
-        helpers = [f for f in self.index.nodes(cst.FunctionDef) if f.name.value == name]
-        if len(helpers) != 1:
-            return False
-        helper = helpers[0]
-        return not any(
-            read.key == ERRCODE and self.index.is_inside(read.node, helper) for read in self.responses.reads.values()
-        ) and not any(self.index.is_inside(call_node, helper) for call_node in self.responses.calls.calls)
+        helpers = self._functions_by_name.get(name, [])
+        return len(helpers) == 1 and helpers[0] not in self._functions_reading_errcode
 
     def _passes_by(self, node: cst.CSTNode) -> bool:
         """``node`` is bound to a name, decoded (``r.json()``, ``json.loads(r.text)``: the decoded form's own uses

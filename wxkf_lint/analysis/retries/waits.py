@@ -29,6 +29,7 @@ class Pauses:
         self.file = file
         self.index = file.index
         self._waiting_names: Optional[Set[str]] = None
+        self._defined = frozenset(function.name.value for function in self.index.nodes(cst.FunctionDef))
 
     def pause_in(self, container: cst.CSTNode) -> Fact:
         """A pause in ``container``: GOOD for a sleep/wait call or a call of a same-file function that pauses
@@ -57,18 +58,13 @@ class Pauses:
         klass = self.index.class_of(call)
         if klass is None:
             return False
-        local = {c.name.value for c in self.index.nodes(cst.ClassDef)}
-        return any(
-            base.keyword is None and dotted_name(base.value) not in local | {"object", ""} for base in klass.bases
-        )
+        local = {c.name.value for c in self.index.nodes(cst.ClassDef)} | {"object", ""}
+        return any(base.keyword is None and dotted_name(base.value) not in local for base in klass.bases)
 
     def _body_unseen(self, call: cst.Call) -> bool:
         """The callee's body is not in this file: not a same-file function or method (whose pauses
         :meth:`_find_waiting_functions` has already followed)."""
-        return callee_name(call) not in self._defined_functions()
-
-    def _defined_functions(self) -> Set[str]:
-        return {function.name.value for function in self.index.nodes(cst.FunctionDef)}
+        return callee_name(call) not in self._defined
 
     def _find_waiting_functions(self) -> Set[str]:
         waiting: Set[str] = set()
