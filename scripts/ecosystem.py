@@ -38,6 +38,8 @@ VERDICTS = ("true", "false", "unsure")
 # The engine's own codes (syntax error, unreadable file, rule crash) are not claims about the code's
 # WeCom use: they are listed, not judged.
 ENGINE_CODES = ("WXK001", "WXK002", "WXK003")
+#: how many lines away a row may still match a finding of the same package, path and code
+NEAR = 3
 
 
 class Finding(NamedTuple):
@@ -163,8 +165,9 @@ def match(run: Sequence[Finding], table: Sequence[Finding]) -> Tuple[List[Tuple[
     """Pair run findings with table rows: (pairs, new findings, vanished rows).
 
     A row matches a finding of the same package, path and code; among those the same line is taken
-    first, then the nearest line, so a finding whose line moved keeps its verdict instead of showing
-    up as one vanished and one new.
+    first, then the nearest line within :data:`NEAR` lines (a finding anchored a line away, at a
+    decorator instead of its ``def``, keeps its verdict), so a moved finding does not show up as one
+    vanished and one new, while a finding elsewhere in the file is new and gets judged.
     """
     open_rows: Dict[Tuple[str, str, str], List[Finding]] = collections.defaultdict(list)
     for row in table:
@@ -180,10 +183,10 @@ def match(run: Sequence[Finding], table: Sequence[Finding]) -> Tuple[List[Tuple[
         else:
             pending.append(finding)
     for finding in pending:
-        rows = open_rows[(finding.package, finding.path, finding.code)]
+        rows = [r for r in open_rows[(finding.package, finding.path, finding.code)] if abs(r.line - finding.line) <= NEAR]
         if rows:
             nearest = min(rows, key=lambda r: abs(r.line - finding.line))
-            rows.remove(nearest)
+            open_rows[(finding.package, finding.path, finding.code)].remove(nearest)
             pairs.append((finding, nearest))
         else:
             new.append(finding)

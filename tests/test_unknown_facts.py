@@ -438,3 +438,37 @@ def send(token, body):
 '''
     assert found("import time\n" + source.format(guard="give_up_after(attempt)"), "WXK201") == []
     assert found("import time\n" + source.format(guard="print(attempt)"), "WXK201") == [(12, 5, "WXK201")]
+
+
+WRAPPED = '''\
+import json
+import requests
+
+
+class Message:
+    @classmethod
+    def post(cls, url, body):
+        answer = json.loads(requests.post(url=url, json=body).content)
+        {tail}
+
+    @classmethod
+    def send_text(cls, token, content):
+        cls.post(f"https://qyapi.weixin.qq.com/cgi-bin/message/send?access_token={{token}}", {{"text": content}})
+
+    @classmethod
+    def send_image(cls, token, media_id):
+        cls.post(f"https://qyapi.weixin.qq.com/cgi-bin/message/send?access_token={{token}}", {{"image": media_id}})
+'''
+
+
+def test_a_wrapper_that_never_tests_errcode_is_one_finding_at_the_wrapper():
+    # it returns only fields: no caller could check the answer, so the wrapper is the root cause
+    found_here = [(f.line, f.column, f.code) for f in lint(WRAPPED.format(tail='return {"msgid": answer["msgid"]}'))]
+    assert found_here == [(7, 9, "WXK103")]
+    message = lint(WRAPPED.format(tail='return {"msgid": answer["msgid"]}'))[0].message
+    assert "its 2 callers drop its result" in message
+
+
+def test_a_wrapper_that_hands_the_answer_back_leaves_each_caller_its_own_finding():
+    found_here = [(f.line, f.column, f.code) for f in lint(WRAPPED.format(tail="return answer"))]
+    assert found_here == [(13, 9, "WXK103"), (17, 9, "WXK103")]

@@ -11,11 +11,13 @@ callee may raise on a non-zero errcode, so the result is not proven unchecked.
 
 from __future__ import annotations
 
-from typing import Iterator, Optional, Set
+from typing import Dict, Iterator, List, Optional, Set
 
 import libcst as cst
 
 from wxkf_lint.analysis.calls import WeComCall
+from wxkf_lint.analysis.responses import ERRCODE
+from wxkf_lint.analysis.strings import literal_string
 from wxkf_lint.analysis.syntax import callee_name, dotted_name, receiver
 from wxkf_lint.analysis.usage import DOWNLOAD_ENDPOINT, DOWNLOAD_FIELD
 from wxkf_lint.kf_tables import failure_codes_text
@@ -34,13 +36,37 @@ class UncheckedResponse(LintRule):
     def check(self) -> Iterator[Report]:
         #: POST calls reported as expression statements, so that their families are not reported again
         dropped: Set[cst.Call] = set()
+        #: same-file wrappers that never read errcode → the dropped calls of them (one finding per wrapper)
+        blind: Dict[cst.FunctionDef, List[WeComCall]] = {}
         for statement in self.nodes(cst.Expr):
-            report = self._dropped_result(statement)
-            if report is not None:
-                dropped.add(report.node)
-                yield report
+            call = self._dropped_call(statement)
+            if call is None:
+                continue
+            dropped.add(call.node)
+            wrapper = self._blind_wrapper(call)
+            if wrapper is not None:
+                blind.setdefault(wrapper, []).append(call)
+                continue
+            yield self.report(
+                call.node,
+                f"result of {call.endpoint or 'a WeCom POST'} is dropped; WeCom answers failures "
+                f"({failure_codes_text(call.endpoint)}) with HTTP 200 and an errcode — read the response and test errcode",
+            )
         self.at = self.context.module
+        for wrapper, callers in blind.items():
+            yield self._blind_wrapper_report(wrapper, callers)
         yield from self._unchecked_families(dropped)
+
+    def _blind_wrapper_report(self, wrapper: cst.FunctionDef, callers: List[WeComCall]) -> Report:
+        endpoints = sorted({c.endpoint for c in callers if c.endpoint})
+        sent = ", ".join(endpoints) or "WeCom requests"
+        return self.report(
+            wrapper.name,
+            f"{wrapper.name.value}() sends {sent} and never tests errcode, and its {len(callers)} caller"
+            f"{'s' if len(callers) > 1 else ''} drop its result; WeCom answers failures "
+            f"({failure_codes_text(endpoints[0] if len(endpoints) == 1 else None)}) with HTTP 200 and an errcode "
+            f"— test errcode in {wrapper.name.value}() and raise or return it",
+        )
 
     def _unchecked_families(self, dropped: Set[cst.Call]) -> Iterator[Report]:
         context = self.context
@@ -76,7 +102,9 @@ class UncheckedResponse(LintRule):
                 f"({failure_codes_text(call.endpoint)}) as HTTP 200 — test errcode == 0 first",
             )
 
-    def _dropped_result(self, node: cst.Expr) -> Optional[Report]:
+    def _dropped_call(self, node: cst.Expr) -> Optional[WeComCall]:
+        """The WeCom POST whose result this expression statement throws away, if the callee is known not to
+        vet the answer itself."""
         value = node.value
         if isinstance(value, cst.Await):
             value = value.expression
@@ -88,11 +116,36 @@ class UncheckedResponse(LintRule):
             return None
         if not self.context.answer_unvetted(call):
             return None
-        return self.report(
-            value,
-            f"result of {call.endpoint or 'a WeCom POST'} is dropped; WeCom answers failures "
-            f"({failure_codes_text(call.endpoint)}) with HTTP 200 and an errcode — read the response and test errcode",
+        return call
+
+    def _blind_wrapper(self, call: WeComCall) -> Optional[cst.FunctionDef]:
+        """One root cause, one finding: the same-file wrapper a dropped call goes through, when that wrapper reads
+        no errcode and does not hand the answer back whole (it returns fields, or nothing), so no caller could
+        have checked it; the defect is the wrapper's, reported once there."""
+        if call.kind != "wrapper":
+            return None
+        wrappers = [f for f in self.context.calls.wrappers if f.name.value == callee_name(call.node)]
+        if len(wrappers) != 1:
+            return None
+        wrapper = wrappers[0]
+        index = self.context.index
+        responses = self.context.responses
+        if any(read.key == ERRCODE and index.is_inside(read.node, wrapper) for read in responses.reads.values()):
+            return None
+        returns = [r for r in index.nodes(cst.Return) if r.value is not None and index.function_of(r) is wrapper]
+        reads_fields = any(
+            isinstance(sub.value, cst.Name) and index.function_of(sub) is wrapper and len(sub.slice) == 1
+            and isinstance(sub.slice[0].slice, cst.Index) and literal_string(sub.slice[0].slice.value) is not None
+            for sub in index.nodes(cst.Subscript)
         )
+        hands_back = any(not isinstance(r.value, (cst.Dict, cst.Name, cst.Subscript)) for r in returns) or any(
+            isinstance(r.value, cst.Name) and not self._names_a_dict_literal(r.value, wrapper) for r in returns
+        )
+        return wrapper if reads_fields and not hands_back else None
+
+    def _names_a_dict_literal(self, name: cst.Name, wrapper: cst.FunctionDef) -> bool:
+        binding = self.context.index.lookup(name.value, name)
+        return binding is not None and isinstance(binding.value, cst.Dict) and self.context.index.function_of(binding.node) is wrapper
 
     def _answered_by_getresponse(self, call: cst.Call) -> bool:
         """http.client: ``conn.request(...)`` returns None and ``conn.getresponse()`` returns the answer, so the
