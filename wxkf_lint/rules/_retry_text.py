@@ -17,5 +17,6 @@ _SHAPES = {
 def subject(site: RetrySite) -> str:
     what = _SHAPES.get(site.shape, "retry")
     if site.shared_by > 1:
-        what = f"{what} configuration shared by {site.shared_by} functions"
+        shared = "configuration" if site.shape in ("tenacity", "retrying", "backoff") else "decorator"
+        what = f"{what} ({shared} shared by {site.shared_by} functions)"
     return f"{what} of {site.endpoint}" if site.endpoint else what

@@ -157,6 +157,8 @@ class DecoratorSites:
         head, _, _ = name.partition(".")
         if "." in name:
             return head
+        if any(f.name.value == name for f in self.index.nodes(cst.FunctionDef)) or self.index.lookup(name, at) is not None:
+            return None  # the file's own ``def retry`` / ``retry = …`` shadows any import of that name
         for node in self.index.nodes(cst.ImportFrom):
             if node.module is None or isinstance(node.names, cst.ImportStar):
                 continue

@@ -14,7 +14,7 @@ from wxkf_lint.analysis.retries.flow import Flow
 from wxkf_lint.analysis.retries.scope import COUNTER_NAME, RetryFile, block_exits, inside, int_value
 from wxkf_lint.analysis.retries.site import UNKNOWN_BOUND, Bound, RetrySite
 from wxkf_lint.analysis.retries.waits import Pauses, Renewals
-from wxkf_lint.analysis.syntax import callee_name, dotted_name, positional_args
+from wxkf_lint.analysis.syntax import callee_name, dotted_name, names_in, positional_args
 
 
 #: Calls that take an attempt counter without enforcing a bound: pauses, text, arithmetic.
@@ -71,7 +71,11 @@ class LoopSites:
             attempts = self._while_bound(loop)
         elif attempts is None:
             attempts = self._counter_bound(loop)
+        decorator = self._decorator_around(loop)
+        if decorator is not None and isinstance(attempts, int) and self._bound_from_parameter(loop):
+            attempts = UNKNOWN_BOUND  # ``range(times)`` of a factory called with its own ``times``
         return RetrySite(
+            shared_by=self.file.sending_decorators[decorator][1] if decorator is not None else 1,
             anchor=loop,
             shape="loop",
             attempts=attempts,
@@ -81,6 +85,24 @@ class LoopSites:
             refreshes_token=self.renewals.refreshes_in(loop),
             endpoint=self.file.endpoint_in(loop),
         )
+
+    def _decorator_around(self, loop: cst.CSTNode) -> Optional[cst.FunctionDef]:
+        """The same-file sending decorator whose wrapper this loop is in, if any."""
+        for call in self.index.nodes(cst.Call):
+            if self.file.owner_loop(call) is loop:
+                found = self.file.decorated_call(call)
+                if found is not None:
+                    return found
+        return None
+
+    def _bound_from_parameter(self, loop: cst.CSTNode) -> bool:
+        """The loop's bound names a parameter of an enclosing function: its value arrives from the caller."""
+        test = loop.iter if isinstance(loop, cst.For) else loop.test
+        params = {
+            p.name.value for a in self.index.ancestors(loop) if isinstance(a, cst.FunctionDef)
+            for p in a.params.params + a.params.kwonly_params
+        }
+        return bool(set(names_in(test)) & params)
 
     def _loop_test_predicate(self, loop: cst.While) -> Optional[Predicate]:
         """The errcode condition of a ``while`` test, also through a flag set from errcode in the body

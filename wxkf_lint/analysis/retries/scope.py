@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, FrozenSet, Optional
+from typing import TYPE_CHECKING, Dict, FrozenSet, Optional, Tuple
 
 import libcst as cst
 
@@ -81,9 +81,56 @@ class RetryFile:
         self.tests = CodeTests(self.index, context.responses)
         self.universe: FrozenSet[int] = frozenset(self.tests.universe)
         self.sending_names: FrozenSet[str] = frozenset(f.name.value for f in context.calls.wrappers)
+        #: same-file decorators applied to sending functions → (the parameter holding the decorated function,
+        #: how many sending functions they decorate): their wrapper's call of that parameter sends a request
+        self.sending_decorators: Dict[cst.FunctionDef, Tuple[str, int]] = self._find_sending_decorators()
 
     def sends(self, call: cst.Call) -> bool:
-        return call in self.context.calls.calls or callee_name(call) in self.sending_names
+        if call in self.context.calls.calls or callee_name(call) in self.sending_names:
+            return True
+        return isinstance(call.func, cst.Name) and self.decorated_call(call) is not None
+
+    def decorated_call(self, call: cst.Call) -> Optional[cst.FunctionDef]:
+        """The same-file decorator whose wrapper calls the decorated sending function here (``func(*a, **kw)``)."""
+        if not isinstance(call.func, cst.Name):
+            return None
+        for ancestor in self.index.ancestors(call):
+            if isinstance(ancestor, cst.FunctionDef) and ancestor in self.sending_decorators:
+                return ancestor if self.sending_decorators[ancestor][0] == call.func.value else None
+        return None
+
+    def _find_sending_decorators(self) -> Dict[cst.FunctionDef, Tuple[str, int]]:
+        """``def retry(func): def wrapper(*a, **kw): … func(*a, **kw) …`` (also made by a factory,
+        ``def retry(times=3): def deco(func): …``), applied with ``@retry`` / ``@retry(...)`` to functions that
+        send WeCom requests: read as if its loop were written around each of them."""
+        decorators: Dict[str, cst.FunctionDef] = {}
+        for function in self.index.nodes(cst.FunctionDef):
+            params = function.params.params
+            if len(params) != 1 or not any(
+                isinstance(c.func, cst.Name) and c.func.value == params[0].name.value and self.index.function_of(c) is not function
+                and self.index.is_inside(c, function)
+                for c in self.index.nodes(cst.Call)
+            ):
+                continue
+            outer = self.index.function_of(function)
+            name = outer.name.value if isinstance(outer, cst.FunctionDef) else function.name.value
+            decorators[name] = function
+        if not decorators:
+            return {}
+        counts: Dict[cst.FunctionDef, int] = {}
+        for function in self.index.nodes(cst.FunctionDef):
+            if not self._sends_itself(function):
+                continue
+            for decorator in function.decorators:
+                expression = decorator.decorator
+                name = dotted_name(expression.func if isinstance(expression, cst.Call) else expression)
+                if name in decorators:
+                    counts[decorators[name]] = counts.get(decorators[name], 0) + 1
+        return {d: (d.params.params[0].name.value, n) for d, n in counts.items()}
+
+    def _sends_itself(self, function: cst.FunctionDef) -> bool:
+        return function.name.value in self.sending_names or any(
+            self.index.function_of(c.node) is function for c in self.context.calls.calls.values())
 
     def owner_loop(self, node: cst.CSTNode) -> Optional[cst.CSTNode]:
         for ancestor in self.index.ancestors(node):
