@@ -57,19 +57,18 @@ class Resends:
             if site.shape == "transport":
                 self._transport_resends(site, sends)
                 continue
-            container = self._retried_code(site.anchor)
-            exceptions = self._spread_trigger(site.anchor)
-            if container is None or exceptions is None:
-                continue
-            construct = self._spread_config(site.anchor) if exceptions else site.anchor
-            for send in sends:
-                if not self.index.is_inside(send.node, container):
-                    continue
-                library = dotted_name(send.node.func).split(".", 1)[0] if send.kind == "http" else None
-                caught = names.read_timeout_in(exceptions or site.exceptions, library)
-                if caught is not None and self._may_time_out(send) and self._duplicate_unrecognised(send, container):
-                    self.unsafe.append(UnsafeResend(site, send, f"{caught} catches it", construct))
-                    break
+            if not site.trigger_known:
+                continue  # what the retry catches is not shown (``**config`` from elsewhere): unknown
+            # a site made from a shared construct (a ``**CONFIG`` dict) is anchored there and retries each function
+            for container in site.retried:
+                for send in sends:
+                    if not self.index.is_inside(send.node, container):
+                        continue
+                    library = dotted_name(send.node.func).split(".", 1)[0] if send.kind == "http" else None
+                    caught = names.read_timeout_in(site.exceptions, library)
+                    if caught is not None and self._may_time_out(send) and self._duplicate_unrecognised(send, container):
+                        self.unsafe.append(UnsafeResend(site, send, f"{caught} catches it", site.anchor))
+                        break
 
     # -- transport retries ----------------------------------------------------------------------------
     def _transport_resends(self, site: "RetrySite", sends: List[WeComCall]) -> None:
@@ -138,45 +137,6 @@ class Resends:
             return False
         binding = self.index.lookup(name, owner)
         return binding is not None and self.index.lookup(name, mounted) == binding
-
-    def _retried_code(self, anchor: cst.CSTNode) -> Optional[cst.CSTNode]:
-        """The code each attempt runs: the loop, the decorated function, the recursing function."""
-        if isinstance(anchor, (cst.For, cst.While, cst.FunctionDef)):
-            return anchor
-        if isinstance(anchor, cst.Decorator):
-            parent = self.index.parent.get(anchor)
-            return parent if isinstance(parent, cst.FunctionDef) else None
-        return None
-
-    def _spread_config(self, anchor: cst.CSTNode) -> cst.CSTNode:
-        """The dict literal a ``@retry(**CONFIG)`` spreads (the caller has checked it is visible)."""
-        spread = next(arg.value for arg in anchor.decorator.args if arg.star == "**")  # type: ignore[attr-defined]
-        binding = self.index.lookup(spread.value, spread)
-        return binding.value if binding is not None and binding.value is not None else anchor
-
-    def _spread_trigger(self, anchor: cst.CSTNode) -> Optional[frozenset]:
-        """For ``@retry(**CONFIG)``: the exceptions ``CONFIG["retry"]`` names (a module dict the file shows),
-        ``{"*"}`` when it has no ``retry`` key; None when the spread is not visible (unknown); empty when the
-        decorator has no spread (the retry analysis read it)."""
-        call = anchor.decorator if isinstance(anchor, cst.Decorator) else None
-        spreads = [arg.value for arg in call.args if arg.star == "**"] if isinstance(call, cst.Call) else []
-        if not spreads:
-            return frozenset()
-        if len(spreads) != 1 or keyword_arg(call, "retry") is not None or not isinstance(spreads[0], cst.Name):
-            return None
-        binding = self.index.lookup(spreads[0].value, spreads[0])
-        config = binding.value if binding is not None else None
-        if not isinstance(config, cst.Dict) or any(not isinstance(e, cst.DictElement) for e in config.elements):
-            return None
-        trigger = dict_items(config).get("retry")
-        if trigger is None:
-            return frozenset({"*"})
-        value = trigger.value
-        if not (isinstance(value, cst.Call) and dotted_name(value.func).endswith("retry_if_exception_type") and value.args):
-            return None
-        kinds = value.args[0].value
-        found = frozenset(dotted_name(e.value) for e in kinds.elements) if isinstance(kinds, cst.Tuple) else frozenset({dotted_name(kinds)})
-        return None if "" in found else found
 
     def _may_time_out(self, send: WeComCall) -> bool:
         """A requests call — ``requests.post`` or a ``requests.Session()``'s — without ``timeout=`` (nor

@@ -26,6 +26,8 @@ BODY_KEYS = frozenset({
 #: Keys that stay in the query string when the fix moves the rest into the body.
 QUERY_KEYS = frozenset({"access_token", "debug"})
 _OTHER_BODIES = ("json", "data", "content", "body", "files")
+#: the libraries that put ``params=`` in the query string
+_QUERY_STRING_LIBRARIES = ("requests", "httpx", "aiohttp")
 
 
 def _sends_no_body(call: WeComCall) -> bool:
@@ -77,6 +79,8 @@ class BodyInQueryParams(LintRule):
         for call in self.context.calls.calls.values():
             if call.kind != "http" or call.method != "POST" or not _sends_no_body(call):
                 continue
+            if self.context.callees.library_of(call.node) not in _QUERY_STRING_LIBRARIES:
+                continue  # an SDK's own post(url, params=…) may send it as the body: unknown
             argument = keyword_arg(call.node, "params")
             if argument is None:
                 continue

@@ -75,5 +75,6 @@ def merge_shared(sites: List[RetrySite]) -> List[RetrySite]:
             refreshes_token=first.refreshes_token and site.refreshes_token,
             endpoint=first.endpoint if first.endpoint == site.endpoint else None,
             shared_by=first.shared_by + 1,
+            retried=first.retried + site.retried,
         )
     return [merged[key] for key in order]

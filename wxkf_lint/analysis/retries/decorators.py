@@ -180,7 +180,8 @@ class DecoratorSites:
         last = name.rsplit(".", 1)[-1]
         library = self._library_of(name, decorator) if name else None
         raised = self.flow.attempt_raises(function, list(function.body.body) if isinstance(function.body, cst.IndentedBlock) else [])
-        common = dict(refreshes_token=self.renewals.refreshes_in(function), endpoint=self.file.endpoint_in(function))
+        common = dict(refreshes_token=self.renewals.refreshes_in(function), endpoint=self.file.endpoint_in(function),
+                      retried=(function,))
         if last == "retry" and library in RETRY_LIBRARIES:
             if call is None:
                 return RetrySite(anchor=decorator, shape="tenacity", attempts=None, pause=Fact.BAD,

@@ -76,6 +76,7 @@ class LoopSites:
             attempts = UNKNOWN_BOUND  # ``range(times)`` of a factory called with its own ``times``
         return RetrySite(
             shared_by=self.file.sending_decorators[decorator][1] if decorator is not None else 1,
+            retried=(loop,),
             anchor=loop,
             shape="loop",
             attempts=attempts,
@@ -154,7 +155,7 @@ class LoopSites:
         """Each attempt runs the body inside ``with attempt:``; an exception from it brings the next one."""
         raised = self.flow.attempt_raises(loop, list(loop.body.body))
         return self.decorators.tenacity_site(read_settings(call, self.index), raised, dict(
-            anchor=loop, refreshes_token=self.renewals.refreshes_in(loop), endpoint=self.file.endpoint_in(loop)))
+            anchor=loop, retried=(loop,), refreshes_token=self.renewals.refreshes_in(loop), endpoint=self.file.endpoint_in(loop)))
 
     def _for_bound(self, loop: cst.For) -> Union[Bound, bool]:
         iterator = loop.iter

@@ -74,6 +74,7 @@ class RecursionSites:
             return None
         return RetrySite(
             anchor=function,
+            retried=(function,),
             shape="recursion",
             attempts=self._recursion_bound(function, call),
             pause=self.pauses.pause_in(function),

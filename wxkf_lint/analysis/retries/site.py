@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import FrozenSet, Optional, Union
+from typing import FrozenSet, Optional, Tuple, Union
 
 import libcst as cst
 
@@ -36,6 +36,8 @@ class RetrySite:
     trigger_known: bool = True
     #: how many retried functions share this one construct (a retry configuration, a decorator): reported once
     shared_by: int = 1
+    #: the code each attempt runs: the loop, the decorated or recursing function(s); empty for a transport retry
+    retried: Tuple[cst.CSTNode, ...] = ()
     refreshes_token: bool = False
     endpoint: Optional[str] = None
     #: how ``attempts`` is counted: "attempts" (range(n), stop_after_attempt(n)) or "retries" (Retry(total=n))
