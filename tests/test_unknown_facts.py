@@ -521,3 +521,25 @@ def send_more(token, body):
     assert found(source.format(pause="time.sleep(1)")) == [(25, 9, "WXK201")]
     message = next(f.message for f in lint(HEAD + source.format(pause="pass")) if f.code == "WXK201")
     assert "(decorator shared by 2 functions)" in message
+
+
+def test_params_of_an_unknown_callee_may_be_its_body():
+    source = '''\
+import requests
+from .sdk import make_client
+
+SEND = "https://qyapi.weixin.qq.com/cgi-bin/message/send"
+
+
+class Notifier:
+    def __init__(self):
+        self.client = make_client()
+
+    def send(self, body):
+        return {receiver}.post(SEND, params={{"touser": "a", "msgtype": "text", "agentid": 1}}).json()
+'''
+    def at(receiver):
+        return [(f.line, f.column, f.code) for f in lint(source.format(receiver=receiver)) if f.code == "WXK503"]
+
+    assert at("requests") == [(12, 36, "WXK503")]
+    assert at("self.client") == []
