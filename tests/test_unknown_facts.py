@@ -543,3 +543,53 @@ class Notifier:
 
     assert at("requests") == [(12, 36, "WXK503")]
     assert at("self.client") == []
+
+
+NEW_RULES = '''\
+import requests
+from .store import save, cached_token
+from tenacity import retry, stop_after_attempt, wait_fixed, retry_if_exception_type
+
+BASE = "https://qyapi.weixin.qq.com/cgi-bin/"
+
+
+def download(token, media_id, path):
+    r = requests.get(BASE + "media/get", params={{"access_token": token, "media_id": media_id}})
+    {use}
+
+
+{decorator}
+def fetch_token(corpid, secret):
+    data = requests.get(BASE + "gettoken", params={{"corpid": corpid, "corpsecret": secret}}).json()
+    return data["access_token"] if data["errcode"] == 0 else None
+
+
+def notify(corpid, secret, user):
+    token = fetch_token(corpid, secret)
+    data = requests.post(BASE + "message/send", params={{"access_token": token}}, json={{"touser": user}}).json()
+    if data["errcode"] != 0:
+        raise RuntimeError(data)
+
+
+def make({settings}):
+    @retry({options})
+    def send(token, user):
+        body = {{"touser": user, "msgtype": "text", "agentid": 1, "text": {{"content": "hi"}}}}
+        return requests.post(BASE + "message/send?access_token=" + token, json=body, timeout=5).json()
+    return send
+'''
+
+SHOWN = dict(use='open(path, "wb").write(r.content)', decorator="",
+             settings="", options="stop=stop_after_attempt(3), wait=wait_fixed(1), retry=retry_if_exception_type(requests.Timeout)")
+HIDDEN = dict(use="save(r, path)", decorator="@cached_token", settings="options", options="**options")
+
+
+def test_the_new_rules_are_silent_when_their_decisive_fact_is_elsewhere():
+    def at(values):
+        return [(f.line, f.column, f.code) for f in lint(NEW_RULES.format(**values))
+                if f.code in ("WXK104", "WXK205", "WXK304")]
+
+    # the bytes written, a fetcher with no cache, a retry on read timeouts of a send: proven
+    assert at(SHOWN) == [(10, 5, "WXK104"), (15, 12, "WXK304"), (27, 5, "WXK205")]
+    # handed to a helper from elsewhere, an imported caching decorator, retry settings from the caller: unknown
+    assert at(HIDDEN) == []
