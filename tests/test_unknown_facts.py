@@ -593,3 +593,37 @@ def test_the_new_rules_are_silent_when_their_decisive_fact_is_elsewhere():
     assert at(SHOWN) == [(10, 5, "WXK104"), (15, 12, "WXK304"), (27, 5, "WXK205")]
     # handed to a helper from elsewhere, an imported caching decorator, retry settings from the caller: unknown
     assert at(HIDDEN) == []
+
+
+APP = '''\
+import requests
+from .conf import CODES
+
+URL = "https://qyapi.weixin.qq.com/cgi-bin/message/send?access_token=%s"
+
+
+def send(token, body, refresh):
+    data = requests.post(URL % token, json=body).json()
+    if data["errcode"] in {codes}:
+        refresh()
+    return data.get("msgid")
+
+
+def send_again({signature}, body, refresh_token):
+    {url}
+    data = requests.post(url, json=body).json()
+    if data["errcode"] in (40014, 42001):
+        refresh_token()
+        data = requests.post(url, json=body).json()
+    return data
+'''
+
+
+def test_wxk105_and_wxk206_are_silent_when_their_decisive_fact_is_elsewhere():
+    def at(**values):
+        return [(f.line, f.column, f.code) for f in lint(APP.format(**values)) if f.code in ("WXK105", "WXK206")]
+
+    # tested codes shown, a URL built here from the old token: proven
+    assert at(codes="(40014, 42001)", signature="token", url="url = URL % token") == [(8, 12, "WXK105"), (19, 16, "WXK206")]
+    # codes imported, a URL that arrives as a parameter (it may carry a fresh token): unknown
+    assert at(codes="CODES", signature="url", url="pass") == []
