@@ -124,7 +124,7 @@ def lint(pins: Sequence[Tuple[str, str]], cache: Path, linter: str) -> Tuple[Lis
     if not roots:
         return [], []
     done = subprocess.run(
-        [linter, "--isolated", "--format", "json", "--exit-zero", *map(str, roots)],
+        [linter, "--isolated", "--no-cache", "--format", "json", "--exit-zero", *map(str, roots)],
         capture_output=True, text=True,
     )
     if done.returncode != 0:
