@@ -44,7 +44,7 @@ RETRY_LIBRARIES = ("tenacity", "retrying")
 
 
 @dataclass
-class Settings:
+class RetrySettings:
     """A retry decorator's (or ``Retrying(...)``'s) arguments as far as the file shows them."""
 
     call: cst.Call
@@ -63,9 +63,9 @@ class Settings:
         return value
 
 
-def read_settings(call: cst.Call, index: SyntaxIndex) -> Settings:
+def read_settings(call: cst.Call, index: SyntaxIndex) -> RetrySettings:
     """The keywords of ``call``, with ``**NAME`` expanded where NAME is a same-file dict constant."""
-    settings = Settings(call=call, positional=tuple(positional_args(call)))
+    settings = RetrySettings(call=call, positional=tuple(positional_args(call)))
     for arg in call.args:
         if arg.keyword is not None:
             settings.keywords[arg.keyword.value] = arg.value
@@ -198,7 +198,7 @@ class DecoratorSites:
             return self._backoff_site(last, settings, raised, dict(common, anchor=settings.shared or decorator))
         return None
 
-    def _backoff_site(self, kind: str, settings: Settings, raised: Codes, common: dict) -> RetrySite:
+    def _backoff_site(self, kind: str, settings: RetrySettings, raised: Codes, common: dict) -> RetrySite:
         """``@backoff.on_exception(wait_gen, exceptions, max_tries=…)``: backoff always waits (its wait_gen)."""
         tries, max_time = settings.get("max_tries", self.index), settings.get("max_time", self.index)
         attempts: Bound
@@ -221,7 +221,7 @@ class DecoratorSites:
         return RetrySite(shape="backoff", attempts=attempts, pause=Fact.GOOD, codes=codes, exceptions=exceptions,
                          trigger_known=trigger_known, **common)
 
-    def tenacity_site(self, settings: Settings, raised: Codes, common: dict) -> RetrySite:
+    def tenacity_site(self, settings: RetrySettings, raised: Codes, common: dict) -> RetrySite:
         """``@retry(...)``, ``Retrying(...)``: bound from ``stop=``, pause from ``wait=``, trigger from ``retry=``."""
         stop = settings.get("stop", self.index)
         attempts: Bound = self._stop_attempts(stop) if stop is not None else (UNKNOWN_BOUND if settings.hidden else None)
@@ -237,7 +237,7 @@ class DecoratorSites:
         return RetrySite(shape="tenacity", attempts=attempts, pause=pause, codes=codes, exceptions=exceptions,
                          trigger_known=known, **common)
 
-    def _retrying_site(self, settings: Settings, raised: Codes, common: dict) -> RetrySite:
+    def _retrying_site(self, settings: RetrySettings, raised: Codes, common: dict) -> RetrySite:
         limit = settings.get("stop_max_attempt_number", self.index)
         delay = settings.get("stop_max_delay", self.index)
         attempts: Bound
