@@ -104,12 +104,18 @@ class FileContext:
 
         return CalleeLibraries(self.index, self.wechatpy)
 
-    def answer_unvetted(self, call) -> bool:  # call: wxkf_lint.analysis.calls.WeComCall
-        """Whether the callee is known not to vet the errcode before handing the answer back: a known HTTP
-        library's function, wechatpy's client or a same-file/configured wrapper (their own facts decide), or
-        any callee whose raw HTTP answer is read here (``.json()``).  A method of an object or base class the
-        file does not show, whose result is used as data, may have checked it: unknown."""
-        return call.kind != "http" or self.callees.library_of(call.node) is not None or self.callees.answered_raw(call.node)
+    def callee_vets_answer(self, call):  # (WeComCall) -> wxkf_lint.analysis.facts.Fact
+        """Whether the callee tests errcode before handing the answer back: GOOD for wechatpy and checking
+        wrappers (``call.checked``); BAD for a known HTTP library's function, a same-file or configured wrapper
+        that does not check, or any callee whose raw HTTP answer is read here (``.json()``); UNKNOWN for a method
+        of an object or base class the file does not show, whose result is used as data (SPEC §2)."""
+        from wxkf_lint.analysis.facts import Fact
+
+        if call.checked:
+            return Fact.GOOD
+        if call.kind != "http" or self.callees.library_of(call.node) is not None or self.callees.answered_raw(call.node):
+            return Fact.BAD
+        return Fact.UNKNOWN
 
     @cached_property
     def checks(self):  # -> wxkf_lint.analysis.checks.ErrcodeChecks

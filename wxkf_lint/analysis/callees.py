@@ -12,10 +12,11 @@ that comes from a parameter, another module or a base class is unknown, whatever
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
 
+from wxkf_lint.analysis.facts import Fact
 from wxkf_lint.analysis.index import SyntaxIndex
 from wxkf_lint.analysis.syntax import dotted_name
 from wxkf_lint.analysis.wechatpy import WechatpyUsage
@@ -56,6 +57,15 @@ class CalleeLibraries:
                 local = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else dotted_name(alias.name)
                 found[local] = module
         return found
+
+    def sends_as(self, call: cst.Call, libraries: Tuple[str, ...]) -> Fact:
+        """A callee-dependent fact about how a keyword is sent (``data=`` form-encoded, ``params=`` in the query
+        string): BAD when the call goes through one of ``libraries``, GOOD through another known library,
+        UNKNOWN when the file does not show the callee's library."""
+        library = self.library_of(call)
+        if library is None:
+            return Fact.UNKNOWN
+        return Fact.BAD if library in libraries else Fact.GOOD
 
     def library_of(self, call: cst.Call) -> Optional[str]:
         """The known library ``call`` goes through, or None when the file does not show it."""

@@ -16,6 +16,7 @@ from typing import Dict, Iterator, List, Optional, Set
 import libcst as cst
 
 from wxkf_lint.analysis.calls import WeComCall
+from wxkf_lint.analysis.facts import Fact
 from wxkf_lint.analysis.responses import ERRCODE
 from wxkf_lint.analysis.strings import literal_string
 from wxkf_lint.analysis.syntax import callee_name, dotted_name, receiver
@@ -77,7 +78,7 @@ class UncheckedResponse(LintRule):
             call = context.responses.family_call(family)
             if call is None or usage.is_checked(family) or self._answered_by_getresponse(call.node):
                 continue
-            if not context.answer_unvetted(call):
+            if context.callee_vets_answer(call) is not Fact.BAD:
                 continue  # a method of an object the file does not show may check errcode itself
             # a request that sends a body is one whose outcome matters; one without a body may be a guessed POST
             sent = call.method == "POST" and call.body is not None and not call.checked
@@ -114,7 +115,7 @@ class UncheckedResponse(LintRule):
         call = self.context.calls.calls.get(value) if isinstance(value, cst.Call) else None
         if call is None or call.checked or call.method != "POST" or self._answered_by_getresponse(value):
             return None
-        if not self.context.answer_unvetted(call):
+        if self.context.callee_vets_answer(call) is not Fact.BAD:
             return None
         return call
 

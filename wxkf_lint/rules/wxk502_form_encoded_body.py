@@ -12,6 +12,7 @@ from typing import Iterator
 
 import libcst as cst
 
+from wxkf_lint.analysis.facts import Fact
 from wxkf_lint.analysis.syntax import keyword_arg
 from wxkf_lint.rules.base import LintRule, Report
 
@@ -35,7 +36,7 @@ class FormEncodedBody(LintRule):
             call = body.call
             if call.kind != "http" or call.method != "POST" or call.body_keyword != "data":
                 continue
-            if self.context.callees.library_of(call.node) not in _FORM_ENCODING:
+            if self.context.callees.sends_as(call.node, _FORM_ENCODING) is not Fact.BAD:
                 continue  # an SDK's own post(url, data=body) may well send JSON: unknown, not form-encoded
             if call.endpoint in _NOT_JSON_ENDPOINTS or keyword_arg(call.node, "files") is not None:
                 continue

@@ -13,6 +13,7 @@ import libcst as cst
 
 from wxkf_lint.analysis.bodies import dict_items
 from wxkf_lint.analysis.calls import WeComCall
+from wxkf_lint.analysis.facts import Fact
 from wxkf_lint.analysis.syntax import keyword_arg
 from wxkf_lint.rules.base import LintRule, Report
 
@@ -79,7 +80,7 @@ class BodyInQueryParams(LintRule):
         for call in self.context.calls.calls.values():
             if call.kind != "http" or call.method != "POST" or not _sends_no_body(call):
                 continue
-            if self.context.callees.library_of(call.node) not in _QUERY_STRING_LIBRARIES:
+            if self.context.callees.sends_as(call.node, _QUERY_STRING_LIBRARIES) is not Fact.BAD:
                 continue  # an SDK's own post(url, params=…) may send it as the body: unknown
             argument = keyword_arg(call.node, "params")
             if argument is None:
