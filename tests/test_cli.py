@@ -49,7 +49,7 @@ def test_text_report_and_exit_one(tmp_path):
 def test_clean_file_exits_zero(tmp_path):
     write(tmp_path / "kf.py", CLEAN)
     result = run_wxkf(["kf.py"], cwd=tmp_path)
-    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+    assert (result.returncode, result.stdout, result.stderr) == (0, "All checks passed!\n", "")
 
 
 def test_default_path_is_current_folder(tmp_path):
@@ -210,7 +210,7 @@ def test_file_without_markers_is_not_parsed(tmp_path):
     # Not WeCom code at all: the pre-filter skips it, so even its syntax error goes unreported.
     write(tmp_path / "other.py", "def f(:\n    pass\n")
     result = run_wxkf(["other.py"], cwd=tmp_path)
-    assert (result.returncode, result.stdout) == (0, "")
+    assert (result.returncode, result.stdout) == (0, "All checks passed!\n")
 
 
 def test_undecodable_file(tmp_path):

@@ -14,7 +14,7 @@ from wxkf_lint.config import (
     parse_code_list,
     settings_from_table,
 )
-from wxkf_lint.options import MAX_RETRIES, WRAPPERS
+from wxkf_lint.options import MAX_FILE_SIZE, MAX_RETRIES, WRAPPERS
 from wxkf_lint.settings import Settings
 
 
@@ -77,11 +77,33 @@ def test_explicit_config_file(tmp_path):
     assert settings.root == config.parent.resolve()
 
 
-def test_explicit_config_without_our_table_gives_defaults_rooted_there(tmp_path):
+def test_explicit_config_without_our_table_is_an_error(tmp_path):
     config = write(tmp_path / "conf" / "pyproject.toml", '[project]\nname = "x"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config=config, cwd=tmp_path)
+    assert str(caught.value) == f"{config}: no [tool.wxkf-lint] table (--config names the file that holds it)"
+
+
+@pytest.mark.parametrize("explicit", [True, False])
+def test_an_underscore_table_is_an_error_that_names_the_right_one(tmp_path, explicit):
+    config = write(tmp_path / "pyproject.toml", "[tool.wxkf_lint]\nmax-retries = 1\n")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config=config if explicit else None, cwd=tmp_path)
+    assert str(caught.value) == f"{config}: [tool.wxkf_lint]: the table is named [tool.wxkf-lint] (with a dash)"
+
+
+def test_codes_in_the_configuration_are_case_insensitive(tmp_path):
+    config = write(tmp_path / "pyproject.toml", '[tool.wxkf-lint]\nignore = ["wxk101"]\nper-file-ignores = {"t/*" = ["wxk3"]}\n')
     settings = load_settings(config=config, cwd=tmp_path)
-    assert settings.get(MAX_RETRIES) == 3 and settings.select is None
-    assert settings.root == config.parent.resolve()
+    assert (settings.ignore, settings.per_file_ignores) == (["WXK101"], {"t/*": ["WXK3"]})
+
+
+def test_max_file_size_is_read_and_validated(tmp_path):
+    config = write(tmp_path / "pyproject.toml", "[tool.wxkf-lint]\nmax-file-size = 2000\n")
+    assert load_settings(config=config, cwd=tmp_path).get(MAX_FILE_SIZE) == 2000
+    config.write_text("[tool.wxkf-lint]\nmax-file-size = -1\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\[tool.wxkf-lint\] max-file-size: expected a non-negative integer, got -1"):
+        load_settings(config=config, cwd=tmp_path)
 
 
 def test_explicit_config_missing(tmp_path):
@@ -223,6 +245,17 @@ def test_extend_flags_add_to_the_configuration():
     assert settings.extend_select == ["WXK001", "WXK003"]
     assert settings.extend_ignore == ["WXK002", "WXK0"]
     assert base.extend_select == ["WXK001"]
+
+
+def test_codes_on_the_command_line_are_case_insensitive():
+    assert apply_overrides(Settings(), select="wxk1, Wxk203").select == ["WXK1", "WXK203"]
+
+
+def test_select_on_the_command_line_replaces_the_configured_extend_select():
+    base = Settings(select=["WXK1"], extend_select=["WXK402"])
+    settings = apply_overrides(base, select="WXK303", extend_select="WXK201")
+    assert (settings.select, settings.extend_select) == (["WXK303"], ["WXK201"])
+    assert apply_overrides(base, extend_select="WXK201").extend_select == ["WXK402", "WXK201"]
 
 
 def test_no_flags_leave_settings_alone():

@@ -6,12 +6,14 @@ import os
 import stat
 from pathlib import Path
 
+from dataclasses import replace
+
 import libcst as cst
 import pytest
 from hypothesis import HealthCheck, given, settings
 import hypothesmith
 
-from tests.cli_helpers import run_wxkf, snapshot, write
+from tests.cli_helpers import parse_text_report, run_wxkf, snapshot, write
 from tests.rulebook_cases import page_cases, without_expectations
 from wxkf_lint.config import load_settings
 from wxkf_lint.engine import Linter
@@ -21,6 +23,7 @@ from wxkf_lint.lines import LineIndex
 from wxkf_lint.source import decode
 
 _LINTER = Linter.from_settings(load_settings(None, True, Path.cwd()))
+_UNSAFE_LINTER = Linter.from_settings(replace(load_settings(None, True, Path.cwd()), unsafe_fixes=True))
 
 HEADER = 'import requests\n\nURL = "https://qyapi.weixin.qq.com/cgi-bin/kf/send_msg"\n\n\n'
 
@@ -60,38 +63,36 @@ def module_body(line: str) -> str:
 @pytest.mark.parametrize("code, before, after", RULE_FIXES)
 def test_fix_applies_each_rules_fix(tmp_path, code, before, after):
     path = write(tmp_path / "kf.py", module_body(before))
-    result = run_wxkf(["--isolated", "--select", code, "--fix", "kf.py"], cwd=tmp_path)
+    result = run_wxkf(["--isolated", "--select", code, "--fix", "--unsafe-fixes", "kf.py"], cwd=tmp_path)
     assert path.read_text(encoding="utf-8") == module_body(after)
-    assert (result.returncode, result.stdout) == (0, "")
-    assert "Found 1 error (1 fixed, 0 remaining)." in result.stderr
+    assert (result.returncode, result.stdout) == (0, "Found 1 error (1 fixed, 0 remaining).\n")
 
 
 def test_fix_reports_what_remains_and_exits_on_it(tmp_path):
     path = write(tmp_path / "kf.py", DEFECTS)
-    result = run_wxkf(["--isolated", "--fix", "kf.py"], cwd=tmp_path)
+    result = run_wxkf(["--isolated", "--fix", "--unsafe-fixes", "kf.py"], cwd=tmp_path)
     assert path.read_text(encoding="utf-8") == DEFECTS_FIXED
     assert result.returncode == 1
-    assert [line.split(": ")[1].split()[0] for line in result.stdout.splitlines()] == ["WXK101"]
-    assert result.stdout.startswith("kf.py:12:8: WXK101 ")  # the position in the fixed file
-    assert "Found 4 errors (3 fixed, 1 remaining)." in result.stderr
+    assert parse_text_report(result.stdout) == {("kf.py", 12, 8, "WXK101")}  # the position in the fixed file
+    assert result.stdout.endswith("Found 4 errors (3 fixed, 1 remaining).\n")
 
 
 def test_fix_respects_selection_and_noqa(tmp_path):
     noqa = DEFECTS.replace('timeout=3).json()\n', "timeout=3).json()  # noqa: WXK502\n")
     path = write(tmp_path / "kf.py", noqa)
-    run_wxkf(["--isolated", "--select", "WXK101,WXK502", "--fix", "kf.py"], cwd=tmp_path)
+    run_wxkf(["--isolated", "--select", "WXK101,WXK502", "--fix", "--unsafe-fixes", "kf.py"], cwd=tmp_path)
     assert path.read_text(encoding="utf-8") == noqa.replace('resp["errmsg"] == "ok"', 'resp["errcode"] == 0')
 
 
 def test_second_fix_changes_nothing(tmp_path):
     path = write(tmp_path / "kf.py", DEFECTS)
-    run_wxkf(["--isolated", "--select", "WXK102,WXK502", "--fix", "kf.py"], cwd=tmp_path)
+    run_wxkf(["--isolated", "--select", "WXK102,WXK502", "--fix", "--unsafe-fixes", "kf.py"], cwd=tmp_path)
     fixed = path.read_bytes()
     inode = path.stat().st_ino
-    again = run_wxkf(["--isolated", "--select", "WXK102,WXK502", "--fix", "kf.py"], cwd=tmp_path)
+    again = run_wxkf(["--isolated", "--select", "WXK102,WXK502", "--fix", "--unsafe-fixes", "kf.py"], cwd=tmp_path)
     assert path.read_bytes() == fixed and path.stat().st_ino == inode  # not even rewritten
     assert again.returncode == 0
-    assert "Found 0 errors (0 fixed, 0 remaining)." in again.stderr
+    assert again.stdout == "All checks passed!\n"
 
 
 def test_a_fix_over_several_lines_keeps_their_indentation(tmp_path):
@@ -112,33 +113,33 @@ def test_a_fix_over_several_lines_keeps_their_indentation(tmp_path):
         + "        return resp\n"
     )
     path = write(tmp_path / "kf.py", text)
-    result = run_wxkf(["--isolated", "--fix", "kf.py"], cwd=tmp_path)
+    result = run_wxkf(["--isolated", "--fix", "--unsafe-fixes", "kf.py"], cwd=tmp_path)
     expected = text.replace("data=", "json=").replace("'40014'", "40014").replace("'42001'", "42001")
     assert path.read_text(encoding="utf-8") == expected
-    assert "(2 fixed, 0 remaining)" in result.stderr
+    assert "(2 fixed, 0 remaining)" in result.stdout
 
 
 def test_fixes_that_overlap_are_applied_over_passes(tmp_path):
     """WXK101's fix lies inside WXK502's: the first pass applies one, the next pass the other."""
     text = HEADER + 'requests.post(URL, data={"ok": prev["errmsg"] == "ok"}, timeout=3)\n'
     path = write(tmp_path / "kf.py", text)
-    result = run_wxkf(["--isolated", "--select", "WXK101,WXK502", "--fix", "kf.py"], cwd=tmp_path)
+    result = run_wxkf(["--isolated", "--select", "WXK101,WXK502", "--fix", "--unsafe-fixes", "kf.py"], cwd=tmp_path)
     expected = text.replace("data=", "json=").replace('prev["errmsg"] == "ok"', 'prev["errcode"] == 0')
     assert path.read_text(encoding="utf-8") == expected
-    assert "(2 fixed, 0 remaining)" in result.stderr
+    assert "(2 fixed, 0 remaining)" in result.stdout
 
 
 def test_crlf_newlines_are_kept(tmp_path):
     path = tmp_path / "kf.py"
     path.write_bytes(DEFECTS.replace("\n", "\r\n").encode("utf-8"))
-    run_wxkf(["--isolated", "--fix", "kf.py"], cwd=tmp_path)
+    run_wxkf(["--isolated", "--fix", "--unsafe-fixes", "kf.py"], cwd=tmp_path)
     assert path.read_bytes() == DEFECTS_FIXED.replace("\n", "\r\n").encode("utf-8")
 
 
 def test_bom_is_kept(tmp_path):
     path = tmp_path / "kf.py"
     path.write_bytes(b"\xef\xbb\xbf" + ("# 客服\n" + DEFECTS).encode("utf-8"))
-    run_wxkf(["--isolated", "--fix", "kf.py"], cwd=tmp_path)
+    run_wxkf(["--isolated", "--fix", "--unsafe-fixes", "kf.py"], cwd=tmp_path)
     assert path.read_bytes() == b"\xef\xbb\xbf" + ("# 客服\n" + DEFECTS_FIXED).encode("utf-8")
 
 
@@ -146,7 +147,7 @@ def test_coding_cookie_encoding_is_kept(tmp_path):
     path = tmp_path / "kf.py"
     cookie = "# -*- coding: latin-1 -*-\n# café\n"
     path.write_bytes((cookie + DEFECTS).encode("latin-1"))
-    run_wxkf(["--isolated", "--fix", "kf.py"], cwd=tmp_path)
+    run_wxkf(["--isolated", "--fix", "--unsafe-fixes", "kf.py"], cwd=tmp_path)
     assert path.read_bytes() == (cookie + DEFECTS_FIXED).encode("latin-1")
 
 
@@ -155,7 +156,7 @@ def test_coding_cookie_encoding_is_kept(tmp_path):
 def test_file_mode_is_kept(tmp_path, mode):
     path = write(tmp_path / "kf.py", DEFECTS)
     path.chmod(mode)
-    run_wxkf(["--isolated", "--fix", "kf.py"], cwd=tmp_path)
+    run_wxkf(["--isolated", "--fix", "--unsafe-fixes", "kf.py"], cwd=tmp_path)
     assert path.read_text(encoding="utf-8") == DEFECTS_FIXED
     assert stat.S_IMODE(path.stat().st_mode) == mode
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kf.py"]  # no temporary file left behind
@@ -165,7 +166,7 @@ def test_file_mode_is_kept(tmp_path, mode):
 def test_a_symlink_stays_a_link_to_the_fixed_file(tmp_path):
     target = write(tmp_path / "real" / "kf.py", DEFECTS)
     (tmp_path / "link.py").symlink_to(target)
-    run_wxkf(["--isolated", "--fix", "link.py"], cwd=tmp_path)
+    run_wxkf(["--isolated", "--fix", "--unsafe-fixes", "link.py"], cwd=tmp_path)
     assert (tmp_path / "link.py").is_symlink()
     assert target.read_text(encoding="utf-8") == DEFECTS_FIXED
 
@@ -174,7 +175,7 @@ def test_diff_prints_the_fixes_and_writes_nothing(tmp_path):
     write(tmp_path / "kf.py", DEFECTS)
     write(tmp_path / "clean.py", HEADER)
     before = snapshot(tmp_path)
-    result = run_wxkf(["--isolated", "--diff", "."], cwd=tmp_path)
+    result = run_wxkf(["--isolated", "--unsafe-fixes", "--diff", "."], cwd=tmp_path)
     assert snapshot(tmp_path) == before
     assert result.returncode == 1
     assert result.stdout == unified_diff("kf.py", DEFECTS, DEFECTS_FIXED)
@@ -182,7 +183,7 @@ def test_diff_prints_the_fixes_and_writes_nothing(tmp_path):
     assert '-    resp = requests.post(URL, data={"touser": body}, timeout=3).json()\n' in result.stdout
     assert '+    resp = requests.post(URL, json={"touser": body}, timeout=3).json()\n' in result.stdout
     assert "Would fix 3 errors." in result.stderr
-    assert run_wxkf(["--isolated", "--fix", "--diff", "."], cwd=tmp_path).stdout == result.stdout
+    assert run_wxkf(["--isolated", "--unsafe-fixes", "--fix", "--diff", "."], cwd=tmp_path).stdout == result.stdout
     assert snapshot(tmp_path) == before
 
 
@@ -195,7 +196,7 @@ def test_diff_exits_0_when_nothing_would_change(tmp_path):
 
 def test_stdin_fix_prints_the_fixed_source_and_reports_on_stderr(tmp_path):
     before = snapshot(tmp_path)
-    result = run_wxkf(["--isolated", "--fix", "--stdin-filename", "kf.py", "-"], cwd=tmp_path, stdin=DEFECTS)
+    result = run_wxkf(["--isolated", "--fix", "--unsafe-fixes", "--stdin-filename", "kf.py"], cwd=tmp_path, stdin=DEFECTS)
     assert result.stdout == DEFECTS_FIXED
     assert "kf.py:12:8: WXK101 " in result.stderr
     assert result.returncode == 1
@@ -228,7 +229,7 @@ def test_no_fix_is_offered_that_would_change_more_than_the_defect(line):
 def test_the_rule_page_shows_what_fix_makes_of_its_example(code):
     """For these rules the page's *Use instead* is exactly the fixed *Example*: docs and fix agree."""
     blocks = {kind: source for page, kind, source, number in page_cases() if page == code and number == 0}
-    outcome = fix_source(_LINTER, decode(blocks["bad"].encode("utf-8")), "example.py")
+    outcome = fix_source(_UNSAFE_LINTER, decode(blocks["bad"].encode("utf-8")), "example.py")
     assert [f.code for f in outcome.fixed] == [code]
     assert without_expectations(outcome.text) == blocks["good"]
 
@@ -299,6 +300,7 @@ _MARKERS_FIXED = (
 )
 
 
+@pytest.mark.fuzz
 @pytest.mark.filterwarnings("ignore::SyntaxWarning")  # hypothesmith compiles what it generates (``1()`` warns)
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(hypothesmith.from_grammar())
@@ -308,7 +310,7 @@ def test_fixing_generated_programs_leaves_text_that_parses(program):
         cst.parse_module(text)
     except cst.ParserSyntaxError:
         return  # hypothesmith follows CPython's grammar, which LibCST trails now and then
-    outcome = fix_source(_LINTER, decode(text.encode("utf-8")), "generated.py")
+    outcome = fix_source(_UNSAFE_LINTER, decode(text.encode("utf-8")), "generated.py")
     cst.parse_module(outcome.text)
     assert outcome.text.startswith(_MARKERS_FIXED)
-    assert fix_source(_LINTER, decode(outcome.text.encode("utf-8")), "generated.py").text == outcome.text
+    assert fix_source(_UNSAFE_LINTER, decode(outcome.text.encode("utf-8")), "generated.py").text == outcome.text

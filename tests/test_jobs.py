@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -101,9 +102,10 @@ def test_an_exception_in_a_worker_is_a_finding_not_a_traceback(tmp_path, monkeyp
 
 
 @forking
-def test_a_worker_that_dies_is_reported_for_its_files(tmp_path, monkeypatch, capfd):
+def test_a_worker_that_dies_costs_only_its_own_file(tmp_path, monkeypatch, capfd):
     files = [str(path) for path in _many_findings(tmp_path, copies=3)]
     victim = next(path for path in files if path.endswith("snippet.py"))
+    alone = runner.lint_files(Linter.from_settings(Settings(root=tmp_path)), files, 1, bytes, "-")
     lint_passed_bytes = Linter.lint_passed_bytes
 
     def dying(self: Linter, data: bytes, path: str):
@@ -115,10 +117,24 @@ def test_a_worker_that_dies_is_reported_for_its_files(tmp_path, monkeypatch, cap
 
     monkeypatch.setattr(Linter, "lint_passed_bytes", dying)
     findings = runner.lint_files(Linter.from_settings(Settings(root=tmp_path)), files, 2, bytes, "-")
-    died = [finding for finding in findings if "worker process" in finding.message]
-    assert victim in {finding.path for finding in died}
-    assert all(finding.code == "WXK003" for finding in died)
+    on_victim = [finding for finding in findings if finding.path == victim]
+    assert [(f.line, f.column, f.message) for f in on_victim] == [
+        (1, 1, "internal error: the process linting this file died (exit status 3)")
+    ]
+    assert [f for f in findings if f.path != victim] == [f for f in alone if f.path != victim]
     assert capfd.readouterr().err == ""
+
+
+def test_a_file_that_would_crash_the_parser_reports_the_same_for_one_and_two_jobs(tmp_path):
+    _many_findings(tmp_path)
+    depth = 2000
+    write(tmp_path / "copy05" / "deep.py", 'r = {}\nif r["errcode"]:\n    x = ' + "[" * depth + "]" * depth + "\n")
+    one = run_wxkf(["--jobs", "1", "."], cwd=tmp_path)
+    two = run_wxkf(["--jobs", "2", "."], cwd=tmp_path)
+    assert (one.returncode, one.stdout, one.stderr) == (two.returncode, two.stdout, two.stderr)
+    assert one.returncode == 1 and "Traceback" not in one.stderr and "WXK003" not in one.stdout
+    deep = os.path.join("copy05", "deep.py")
+    assert f"{deep}:1:1: WXK004 LibCST cannot parse this file: brackets nested {depth} deep" in one.stdout
 
 
 def test_few_files_are_linted_in_this_process(tmp_path, monkeypatch):

@@ -177,7 +177,7 @@ def test_github_annotations(tmp_path):
 
 def test_readme_lists_every_format():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    (row,) = [line for line in readme.splitlines() if line.startswith("| `--format")]
+    (row,) = [line for line in readme.splitlines() if line.startswith("| `--output-format")]
     assert "sarif" in formats()
     for fmt in formats():
         assert fmt in row
@@ -206,9 +206,11 @@ def test_a_failing_rule_keeps_the_other_rules_findings(tmp_path, monkeypatch, ca
     out, err = capsys.readouterr()
     assert out.splitlines() == [
         "kf.py:8:8: WXK003 internal error in rule WXK102 (errcode-compared-to-str): ValueError: rule exploded",
-        'kf.py:10:8: WXK101 branching on errmsg text; errmsg wording may change — test errcode (0 for "ok")',
+        'kf.py:10:8: WXK101 [*] branching on errmsg text; errmsg wording may change — test errcode (0 for "ok")',
         "other.py:8:8: WXK003 internal error in rule WXK102 (errcode-compared-to-str): ValueError: rule exploded",
-        'other.py:8:8: WXK101 branching on errmsg text; errmsg wording may change — test errcode (0 for "ok")',
+        'other.py:8:8: WXK101 [*] branching on errmsg text; errmsg wording may change — test errcode (0 for "ok")',
+        "Found 4 errors.",
+        "[*] 2 fixable with `--fix`.",
     ]
     assert "Traceback" not in err
     assert err == "wxkf-lint: 2 internal error(s), a bug in wxkf-lint; --verbose prints the traceback\n"

@@ -23,6 +23,8 @@ else:  # pragma: no cover - exercised on 3.9/3.10
     import tomli as tomllib
 
 SECTION = "wxkf-lint"
+#: the spelling TOML users reach for by habit (``[tool.wxkf_lint]``): an error, never a silently unread table
+_MISSPELT = "wxkf_lint"
 _CODE_KEYS = ("select", "ignore", "extend-select", "extend-ignore")
 _GLOB_KEYS = ("exclude", "extend-exclude")
 KNOWN_KEYS = _CODE_KEYS + ("per-file-ignores",) + _GLOB_KEYS + tuple(OPTIONS_BY_KEY)
@@ -48,6 +50,8 @@ def _section(path: Path, text: str) -> Optional[Mapping[str, Any]]:
         reason = " ".join(str(error).split())
         raise ConfigError(f"{path}: invalid TOML: {reason}") from None
     tool = data.get("tool")
+    if isinstance(tool, dict) and _MISSPELT in tool:
+        raise ConfigError(f"{path}: [tool.{_MISSPELT}]: the table is named [tool.{SECTION}] (with a dash)")
     if not isinstance(tool, dict) or SECTION not in tool:
         return None
     table = tool[SECTION]
@@ -64,7 +68,7 @@ def _find(start: Path) -> Optional[Tuple[Path, Mapping[str, Any]]]:
         except (OSError, UnicodeDecodeError):
             continue  # absent or unreadable: not ours, as ruff treats it
         # The text test spares parsing every pyproject.toml on the way up; most have no table of ours.
-        if SECTION in text:
+        if SECTION in text or _MISSPELT in text:
             table = _section(candidate, text)
             if table is not None:
                 return candidate, table
@@ -95,7 +99,7 @@ def load_settings(config: Optional[Path] = None, isolated: bool = False, cwd: Op
             raise ConfigError(f"{config}: no such configuration file")
         table = _section(config, _read(config))
         if table is None:
-            return Settings(config_path=config, root=config.resolve().parent)
+            raise ConfigError(f"{config}: no [tool.{SECTION}] table (--config names the file that holds it)")
         return settings_from_table(table, config)
     found = _find(here)
     if found is None:
@@ -114,10 +118,16 @@ def _string_list(where: str, key: str, value: Any, expected: str) -> List[str]:
 
 def _codes(where: str, key: str, value: Any) -> List[str]:
     items = _string_list(where, key, value, "a list of rule codes or prefixes (e.g. [\"WXK1\"])")
-    bad = invalid_selectors(items)
-    if bad:
-        raise ConfigError(f"{where} {key}: unknown rule code or prefix {bad[0]!r}")
-    return items
+    bad = _unknown_selector(items)
+    if bad is not None:
+        raise ConfigError(f"{where} {key}: unknown rule code or prefix {bad!r}")
+    return [item.upper() for item in items]
+
+
+def _unknown_selector(items: List[str]) -> Optional[str]:
+    """The first selector, as the user spelt it, that names no code in any case (``wxk1`` is ``WXK1``)."""
+    bad = set(invalid_selectors([item.upper() for item in items]))
+    return next((item for item in items if item.upper() in bad), None)
 
 
 def _per_file_ignores(where: str, key: str, value: Any) -> Dict[str, List[str]]:
@@ -159,10 +169,7 @@ def settings_from_table(table: Mapping[str, Any], source: Path) -> Settings:
 
 
 def parse_code_list(text: str) -> List[str]:
-    """``"WXK1, WXK203,"`` → ``["WXK1", "WXK203"]``: flake8's comma lists, blanks tolerated, case kept.
-
-    Case is kept so that ``wxk1`` is reported as an unknown code rather than silently meaning ``WXK1``.
-    """
+    """``"wxk1, WXK203,"`` → ``["wxk1", "WXK203"]``: flake8's comma lists, blanks tolerated, spelling kept for messages."""
     return [item.strip() for item in text.split(",") if item.strip()]
 
 
@@ -174,16 +181,24 @@ def apply_overrides(
     extend_select: Optional[str] = None,
     extend_ignore: Optional[str] = None,
 ) -> Settings:
-    """Command-line flags over configuration: --select/--ignore replace it, --extend-* add to it."""
+    """Command-line flags over configuration: --select/--ignore replace it, --extend-* add to it.
+
+    As in ruff, ``--select`` replaces the configured ``extend-select`` too: the command line's
+    selection is then the whole selection (``--select WXK303`` runs WXK303 and nothing else).
+    """
     changes: Dict[str, Any] = {}
+    if select is not None:
+        changes["extend_select"] = []
     flags = (("select", select), ("ignore", ignore), ("extend_select", extend_select), ("extend_ignore", extend_ignore))
     for field, text in flags:
         if text is None:
             continue
         items = parse_code_list(text)
-        bad = invalid_selectors(items)
-        if bad:
+        bad = _unknown_selector(items)
+        if bad is not None:
             flag = "--" + field.replace("_", "-")
-            raise ConfigError(f"{flag}: unknown rule code or prefix {bad[0]!r}")
-        changes[field] = items if field in ("select", "ignore") else list(getattr(settings, field)) + items
+            raise ConfigError(f"{flag}: unknown rule code or prefix {bad!r}")
+        items = [item.upper() for item in items]
+        base = [] if field in ("select", "ignore") else changes.get(field, getattr(settings, field))
+        changes[field] = list(base) + items
     return replace(settings, **changes) if changes else settings

@@ -9,9 +9,11 @@ once per run.
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
 import re
+import stat
 from typing import Dict, List, Optional, Pattern, Sequence, Set, Tuple
 
 import pathspec
@@ -27,6 +29,26 @@ _Ignore = Tuple[pathspec.PathSpec, str]
 
 class DiscoveryError(Exception):
     """A path the user gave cannot be linted (one line, exit 2)."""
+
+
+#: a path the walk met but could not list or stat (a folder without read permission, a symlink loop),
+#: and why, in one line: reported as WXK002 when the caller collects them, an error otherwise
+Problem = Tuple[str, str]
+
+
+class _Problems:
+    """Where the walk puts the paths it cannot enter: the caller's list, or a DiscoveryError at once."""
+
+    def __init__(self, collected: Optional[List[Problem]]) -> None:
+        self.collected = collected
+
+    def add(self, path: str, error: OSError, what: str) -> None:
+        reason = f"cannot {what}: {error.strerror or error}"
+        if self.collected is None:
+            raise DiscoveryError(f"{path}: {reason}")
+        key = os.path.normpath(path)
+        if all(os.path.normpath(seen) != key for seen, _ in self.collected):  # named and met in a walk: once
+            self.collected.append((path, reason))
 
 
 def _relative(path: str, base: str) -> Optional[str]:
@@ -153,7 +175,7 @@ def _git_ignored(relative_name: str, is_dir: bool, ignores: Sequence[_Ignore]) -
     return False
 
 
-def _walk(top: str, excludes: _Excludes, gitignores: _GitIgnores) -> List[str]:
+def _walk(top: str, excludes: _Excludes, gitignores: _GitIgnores, problems: _Problems) -> List[str]:
     """``top``'s lintable files: each folder's files sorted by name, then its sub-folders in order.
 
     An explicit stack, not recursion, so deeply nested packages cannot hit the recursion limit.
@@ -166,9 +188,11 @@ def _walk(top: str, excludes: _Excludes, gitignores: _GitIgnores) -> List[str]:
     while stack:
         folder, from_root, from_top, ignores = stack.pop()
         try:
-            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
         except OSError as error:
-            raise DiscoveryError(f"{folder}: cannot list folder: {error.strerror or error}") from None
+            problems.add(folder, error, "list folder")
+            continue
         if any(entry.name == ".gitignore" for entry in entries):
             own = gitignores.spec(folder)
             if own is not None:
@@ -177,7 +201,13 @@ def _walk(top: str, excludes: _Excludes, gitignores: _GitIgnores) -> List[str]:
         for entry in entries:
             name = entry.name
             is_dir = entry.is_dir(follow_symlinks=False)
-            if not is_dir and not (name.endswith(SUFFIXES) and entry.is_file()):
+            if not is_dir and not name.endswith(SUFFIXES):
+                continue
+            try:
+                if not is_dir and not entry.is_file():
+                    continue
+            except OSError as error:  # a symlink loop, or a link into a folder we may not enter
+                problems.add(name if folder == "." else os.path.join(folder, name), error, "read file")
                 continue
             in_root = None if from_root is None else _child(from_root, name)
             in_top = _child(from_top, name)
@@ -192,25 +222,35 @@ def _walk(top: str, excludes: _Excludes, gitignores: _GitIgnores) -> List[str]:
     return found
 
 
-def iter_files(paths: Sequence[str], settings: Settings) -> List[str]:
+def iter_files(paths: Sequence[str], settings: Settings, problems: Optional[List[Problem]] = None) -> List[str]:
     """The files to lint, in the order given, each folder's files sorted, without duplicates.
 
     A file named explicitly is linted whatever its suffix (pre-commit and editors pass files), but is
-    dropped when an exclude glob covers it, as flake8 does.  ``-`` (stdin) passes through.
+    dropped when an exclude glob covers it, as flake8 does.  ``-`` (stdin) passes through.  A path that
+    does not exist is a :class:`DiscoveryError`; one that exists but cannot be listed or examined (no
+    permission, a symlink loop) is appended to ``problems``, so that the rest of the run goes on, or,
+    without that list, a DiscoveryError too.
     """
     excludes = _Excludes(settings)
     gitignores = _GitIgnores(settings)
+    trouble = _Problems(problems)
     seen: Set[str] = set()
     found: List[str] = []
     for given in paths:
         if given == "-":
             candidates = [given]
-        elif os.path.isdir(given):
-            candidates = _walk(given, excludes, gitignores)
-        elif os.path.exists(given):
-            candidates = [] if excludes.drops_file(given) else [given]
         else:
-            raise DiscoveryError(f"{given}: no such file or directory")
+            try:
+                is_folder = stat.S_ISDIR(os.stat(given).st_mode)
+            except OSError as error:
+                if error.errno in (errno.ENOENT, errno.ENOTDIR):
+                    raise DiscoveryError(f"{given}: no such file or directory") from None
+                trouble.add(given, error, "read file")
+                continue
+            if is_folder:
+                candidates = _walk(given, excludes, gitignores, trouble)
+            else:
+                candidates = [] if excludes.drops_file(given) else [given]
         for path in candidates:
             key = os.path.normpath(path)
             if key not in seen:

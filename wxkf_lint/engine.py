@@ -3,7 +3,8 @@
 The costs, measured on small kf files: the parse is the floor; positions cost about as much again
 (one code generation, see ``positions.py``), so they are resolved only for files that have something to
 report, on the same tree.  Parents and bindings come from the shared analysis' own single walk.  LibCST,
-the analysis and the rules are imported only once a file passes the prefilter.
+the analysis and the rules are imported only once a file passes the prefilter.  Before LibCST is given
+a text, CPython's parser checks that LibCST can take it (see ``parse_limits.py``): a tenth of the parse.
 """
 
 from __future__ import annotations
@@ -19,12 +20,13 @@ from wxkf_lint import codes
 from wxkf_lint.findings import Finding, Fix
 from wxkf_lint.lines import LineIndex
 from wxkf_lint.noqa import is_suppressed, noqa_lines
-from wxkf_lint.options import WRAPPERS
+from wxkf_lint.options import MAX_FILE_SIZE, WRAPPERS
+from wxkf_lint.parse_limits import judge, oversized
 from wxkf_lint.prefilter import Markers
 from wxkf_lint.registry import RuleInfo, load
 from wxkf_lint.selection import enabled_rules, ignored_for_path, is_ignored
 from wxkf_lint.settings import Settings
-from wxkf_lint.source import DecodeError, SourceText, decode
+from wxkf_lint.source import DecodeError, SourceText, decode, utf8_size, wide_encoding
 
 if TYPE_CHECKING:  # LibCST, the rules and the analysis are imported on first parse (see Linter.rules)
     import libcst as cst
@@ -67,13 +69,20 @@ class Linter:
             return [_engine_finding(path, codes.UNREADABLE, f"cannot read file: {error.strerror or error}")]
         return self.lint_bytes(data, path)
 
+    def needs_engine(self, data: bytes) -> bool:
+        """Whether a file's bytes can give a finding: they mention WeCom, or they are not text Python can read."""
+        return self.markers.search_bytes(data) or wide_encoding(data) is not None
+
     def lint_bytes(self, data: bytes, path: str) -> List[Finding]:
-        if not self.markers.search_bytes(data):
+        if not self.needs_engine(data):
             return []
         return self.lint_passed_bytes(data, path)
 
     def lint_passed_bytes(self, data: bytes, path: str) -> List[Finding]:
         """Lint bytes that passed the prefilter already (the runner tests each file once, in one process)."""
+        wide = wide_encoding(data)
+        if wide is not None:  # its markers are not ASCII bytes: it passed the prefilter to be reported, not parsed
+            return [_engine_finding(path, codes.UNREADABLE, f"cannot decode file: {wide}; Python reads source as UTF-8")]
         if not self.enabled:
             return []
         try:
@@ -89,14 +98,22 @@ class Linter:
         return self._lint_text(source.text, path)
 
     def _lint_text(self, text: str, path: str) -> List[Finding]:
+        too_big = oversized(utf8_size(text), self.settings.get(MAX_FILE_SIZE))
+        if too_big is not None:
+            return [_too_complex(path, too_big)]
+        verdict = judge(text, path)
+        if verdict.too_complex is not None:
+            return [_too_complex(path, verdict.too_complex)]
         import libcst as cst
 
         try:
             module = cst.parse_module(text)
         except cst.ParserSyntaxError as error:
+            if verdict.accepted:  # valid Python that LibCST's grammar or limits refuse: not the user's mistake
+                return [_too_complex(path, f"valid Python its grammar refuses (its parser stops at line {error.editor_line})")]
             return [_syntax_error(text, path, error)]
         except RecursionError:
-            return [_engine_finding(path, codes.INTERNAL_ERROR, "internal error: file too deeply nested to parse")]
+            return [_too_complex(path, "nested too deeply for its parser")]
         lines = LineIndex(text)
         try:
             findings, failures = self._check(module, lines, path)
@@ -249,6 +266,16 @@ def _rule_failure(failure: RuleFailure, positions, path: str) -> Finding:
     line, column = (where.start.line, where.start.column + 1) if where is not None else (1, 1)
     message = f"internal error in rule {rule.code} ({rule.name}): {_describe(failure.error)}"
     return _engine_finding(path, codes.INTERNAL_ERROR, message, line, column, failure.traceback)
+
+
+def path_error(path: str, reason: str) -> Finding:
+    """WXK002 for a path that could not be read or examined (``reason``: "cannot list folder: Permission denied")."""
+    return _engine_finding(path, codes.UNREADABLE, reason)
+
+
+def _too_complex(path: str, reason: str) -> Finding:
+    """WXK004 for the whole file: valid or not, it is not Python LibCST can be given (see parse_limits)."""
+    return _engine_finding(path, codes.TOO_COMPLEX, f"LibCST cannot parse this file: {reason}")
 
 
 def _internal_error(path: str, message: str) -> Finding:

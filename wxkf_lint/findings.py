@@ -29,7 +29,8 @@ class Fix:
     description: str
     start: int
     end: int
-    #: the fix changes what the program does (ruff's "unsafe"); ``--fix`` applies only safe fixes
+    #: the fix can change what the program does (ruff's "unsafe": a dead branch comes alive, the request goes
+    #: out in another format); ``--fix`` applies it only with ``--unsafe-fixes``
     unsafe: bool = False
 
 
@@ -56,6 +57,10 @@ class Finding:
     # An internal error's traceback, for ``--verbose`` only: it travels with the finding (also back from
     # worker processes) but is no part of any report.
     detail: Optional[str] = field(default=None, compare=False, repr=False)
+
+    def fixable(self, unsafe_fixes: bool = False) -> bool:
+        """Whether ``--fix`` (with ``--unsafe-fixes`` as given) applies this finding's fix."""
+        return self.fix is not None and (unsafe_fixes or not self.fix.unsafe)
 
     @property
     def sort_key(self) -> tuple:

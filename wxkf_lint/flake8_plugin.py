@@ -4,14 +4,22 @@ flake8 reads, decodes, applies ``# noqa``, ``--select``/``--ignore`` and per-fil
 class hands the file's lines to the same :class:`~wxkf_lint.engine.Linter` the runner uses and adapts
 the findings to flake8's ``(line, column, text, type)`` tuples (flake8 columns are 0-based).
 Opt-in rules run only when flake8's ``--select``/``--extend-select`` names their full code, as in the runner.
+
+The settings are the runner's: ``[tool.wxkf-lint]`` of the nearest pyproject.toml above the current
+folder, loaded and validated by :mod:`wxkf_lint.config`, so one repository gets one set of findings;
+flake8's own ``--wxkf-*`` options (command line or its config) override the table.  (flake8 consumes its
+``--isolated`` before plugins see their options, so the table is read even then.)
 """
 
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
+from pathlib import Path
 from typing import Any, ClassVar, Dict, Iterator, List, Optional, Tuple
 
 from wxkf_lint import __version__
+from wxkf_lint.config import ConfigError, load_settings
 from wxkf_lint.engine import Linter
 from wxkf_lint.options import OPTIONS, OptionError
 from wxkf_lint.registry import RULES
@@ -49,7 +57,14 @@ class WxkfChecker:
     def parse_options(cls, options: Any) -> None:
         named = set(getattr(options, "select", None) or []) | set(getattr(options, "extend_select", None) or [])
         opt_in = [rule.code for rule in RULES if not rule.default and rule.code in named]
-        cls._linter = Linter.from_settings(Settings(extend_select=opt_in, options=flake8_option_values(options)))
+        try:
+            settings = load_settings(None, False, Path.cwd())
+        except ConfigError as error:  # flake8 would print a traceback: one line and exit 2, as the runner says it
+            sys.stderr.write(f"wxkf-lint: error: {error}\n")
+            raise SystemExit(2) from None
+        values = dict(settings.options, **flake8_option_values(options))
+        extend_select = list(settings.extend_select) + opt_in
+        cls._linter = Linter.from_settings(replace(settings, extend_select=extend_select, options=values))
 
     def run(self) -> Iterator[Tuple[int, int, str, type]]:
         # The limit the runner sets (cli.main): LibCST's code generation, which places findings, recurses once

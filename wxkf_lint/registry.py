@@ -46,7 +46,7 @@ class RuleInfo:
 
 RULES: Tuple[RuleInfo, ...] = (
     RuleInfo("WXK101", "errmsg-branch", "branching on errmsg text instead of errcode", fix="safe"),
-    RuleInfo("WXK102", "errcode-compared-to-str", "errcode compared with a string (errcode is an int)", fix="safe"),
+    RuleInfo("WXK102", "errcode-compared-to-str", "errcode compared with a string (errcode is an int)", fix="unsafe"),
     RuleInfo(
         "WXK103", "unchecked-response", "WeCom response fields used (or a POST result dropped) without checking errcode"
     ),
@@ -86,7 +86,7 @@ RULES: Tuple[RuleInfo, ...] = (
         "WXK406", "hardcoded-media-id", "a literal media_id in a message body (temporary media expire after 3 days: 40007)"
     ),
     RuleInfo("WXK501", "json-built-by-hand", "a request body built as JSON text by formatting or concatenation"),
-    RuleInfo("WXK502", "form-encoded-body", "a dict sent with data= to a WeCom POST: sent form-encoded, not JSON", fix="safe"),
+    RuleInfo("WXK502", "form-encoded-body", "a dict sent with data= to a WeCom POST: sent form-encoded, not JSON", fix="unsafe"),
     RuleInfo(
         "WXK503",
         "body-in-query-params",

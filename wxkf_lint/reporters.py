@@ -18,13 +18,24 @@ PROJECT_URL = "https://github.com/wxkf-lint/wxkf-lint"
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
 
-def text_report(findings: Sequence[Finding]) -> str:
-    """``path:line:col: CODE message``, the form editors and CI logs jump to."""
-    return "".join(f"{f.path}:{f.line}:{f.column}: {f.code} {f.message}\n" for f in findings)
+#: where the engine's own codes (WXK001-WXK004), which have no page of their own, are described
+ENGINE_CODES_URL = f"{PROJECT_URL}#the-engines-own-codes"
+
+
+def rule_url(code: str) -> str:
+    """The page a finding's code is described on: its rule page, or the README's list of engine codes."""
+    return ENGINE_CODES_URL if code in codes.ENGINE_CODES else f"{PROJECT_URL}/blob/main/rules/{code}.md"
+
+
+def text_report(findings: Sequence[Finding], unsafe_fixes: bool = False) -> str:
+    """``path:line:col: CODE message``, the form editors and CI logs jump to; ``CODE [*]`` where ``--fix`` would fix it."""
+    return "".join(
+        f"{f.path}:{f.line}:{f.column}: {f.code}{' [*]' if f.fixable(unsafe_fixes) else ''} {f.message}\n" for f in findings
+    )
 
 
 def json_report(findings: Sequence[Finding]) -> str:
-    rows = [finding.as_dict() for finding in findings]
+    rows = [dict(finding.as_dict(), url=rule_url(finding.code)) for finding in findings]
     return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -83,7 +94,7 @@ def _rule_descriptors() -> List[Dict[str, Any]]:
     for code, name in codes.ENGINE_CODES.items():
         summary = codes.ENGINE_SUMMARIES[code]
         descriptors.append(
-            _descriptor(code, name, summary, summary, f"# {code} {name}\n\n{summary}\n", f"{PROJECT_URL}#rules")
+            _descriptor(code, name, summary, summary, f"# {code} {name}\n\n{summary}\n", rule_url(code))
         )
     for rule in RULES:
         page = page_text(rule.code)
@@ -92,7 +103,7 @@ def _rule_descriptors() -> List[Dict[str, Any]]:
         else:
             full = " ".join(sections(page).get("What it does", rule.summary).split())
         descriptors.append(
-            _descriptor(rule.code, rule.name, rule.summary, full, page, f"{PROJECT_URL}/blob/main/rules/{rule.code}.md")
+            _descriptor(rule.code, rule.name, rule.summary, full, page, rule_url(rule.code))
         )
     return descriptors
 
@@ -128,6 +139,7 @@ def _sarif_result(finding: Finding, index: Dict[str, int]) -> Dict[str, Any]:
     result["partialFingerprints"] = {SARIF_FINGERPRINT_KEY: finding.fingerprint}
     if finding.fix is not None:
         result["fixes"] = [_sarif_fix(finding.fix, artifact)]
+    result["properties"] = {"url": rule_url(finding.code)}
     return result
 
 

@@ -12,8 +12,12 @@ prefilter are held until the workers take them.
 
 Results come back in the order of ``paths`` whatever the number of workers, each file's findings as
 the engine sorted them, so ``--jobs 1`` and ``--jobs 8`` print the same report.  A worker never prints:
-an exception in one is a WXK003 finding for the file it was on, a worker that dies (killed, out of
-memory) is a WXK003 for each file of its chunk, and Ctrl-C is left to this process, which stops the pool.
+an exception in one is a WXK003 finding for the file it was on, and Ctrl-C is left to this process,
+which stops the pool.  A worker that dies (a crash in native code, killed, out of memory) breaks the
+whole pool; the files of every chunk left unfinished are then linted again one by one, each in a
+process of its own, so that only the file that kills its process is reported (WXK003) and every other
+file reports what it reports in one process.  ``--fix`` and ``--diff`` share this machinery
+(:func:`map_files`): workers compute each file's fixed text, this process alone writes.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ import sys
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
-from typing import TYPE_CHECKING, Callable, Dict, Iterable, Iterator, List, NamedTuple, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Callable, Dict, Iterable, Iterator, List, NamedTuple, Optional, Sequence, Tuple, TypeVar
 
 from wxkf_lint import codes
 from wxkf_lint.engine import Linter, _describe, _engine_finding, _internal_error
@@ -41,6 +45,10 @@ PARALLEL_MIN_FILES = 16
 MAX_CHUNK = 32
 
 _worker_linter: Optional[Linter] = None
+
+#: what one worker task is given (a path, or a path with its bytes) and what it gives back
+Item = TypeVar("Item")
+Result = TypeVar("Result")
 
 
 def default_jobs() -> int:
@@ -71,7 +79,7 @@ def lint_files(
         except OSError:
             results[index] = linter.lint_path(path)  # the engine reports why it cannot be read (WXK002)
             continue
-        if not linter.markers.search_bytes(data):
+        if not linter.needs_engine(data):
             results[index] = []
             continue
         key = cache.key(path, data) if cache is not None else None
@@ -82,10 +90,9 @@ def lint_files(
             results[index] = _store(cache, key, _lint_one(linter, path, data))
         else:
             pending.append(_Pending(index, path, data, key))
-    if jobs > 1 and len(pending) >= PARALLEL_MIN_FILES and linter.rules:
-        linted: Iterable[Tuple[_Pending, List[Finding]]] = _lint_in_workers(linter.settings, pending, jobs)
-    else:
-        linted = ((item, _lint_one(linter, item.path, item.data)) for item in pending)
+    linted: Iterable[Tuple[_Pending, List[Finding]]] = zip(
+        pending, map_files(linter, [(item.path, item.data) for item in pending], jobs, _lint_bytes, _bytes_died)
+    )
     for item, findings in linted:  # entries are written while the workers go on with the next chunks
         results[item.index] = _store(cache, item.key, findings)
     return [finding for index in sorted(results) for finding in results[index]]
@@ -113,23 +120,89 @@ def _lint_one(linter: Linter, path: str, data: bytes) -> List[Finding]:
         return [_internal_error(path, f"internal error: {_describe(error)}")]
 
 
-def _lint_in_workers(
-    settings: Settings, pending: List[_Pending], jobs: int
-) -> Iterator[Tuple[_Pending, List[Finding]]]:
-    """Each file with its findings, chunk by chunk as the workers finish them, in the order of ``pending``."""
-    chunk = max(1, min(MAX_CHUNK, -(-len(pending) // (jobs * 4))))
-    chunks = [pending[start : start + chunk] for start in range(0, len(pending), chunk)]
+def _lint_bytes(linter: Linter, item: Tuple[str, bytes]) -> List[Finding]:
+    return _lint_one(linter, *item)
+
+
+def _bytes_died(item: Tuple[str, bytes], how: str) -> List[Finding]:
+    return worker_died(item[0], how)
+
+
+def map_files(
+    linter: Linter,
+    items: Sequence[Item],
+    jobs: int,
+    task: Callable[[Linter, Item], Result],
+    died: Callable[[Item, str], Result],
+) -> Iterator[Result]:
+    """``task(linter, item)`` for each item, in order: here, or in ``jobs`` workers when there are enough.
+
+    ``task`` must be a module-level function (workers receive it by name); ``died(item, how)`` stands in
+    for the result of an item whose process died.  Results come as the workers finish their chunks.
+    """
+    if jobs > 1 and len(items) >= PARALLEL_MIN_FILES and linter.rules:
+        yield from _map_in_workers(linter.settings, list(items), jobs, task, died)
+    else:
+        for item in items:
+            yield task(linter, item)
+
+
+def _map_in_workers(
+    settings: Settings,
+    items: List[Item],
+    jobs: int,
+    task: Callable[[Linter, Item], Result],
+    died: Callable[[Item, str], Result],
+) -> Iterator[Result]:
+    chunk = max(1, min(MAX_CHUNK, -(-len(items) // (jobs * 4))))
+    chunks = [items[start : start + chunk] for start in range(0, len(items), chunk)]
     pool = ProcessPoolExecutor(min(jobs, len(chunks)), _context(), _start_worker, (settings, sys.getrecursionlimit()))
     try:
-        futures: List[Future] = [pool.submit(_lint_chunk, [(i.path, i.data) for i in part]) for part in chunks]
+        futures: List[Future] = [pool.submit(_run_chunk, task, part) for part in chunks]
         for part, future in zip(chunks, futures):
             try:
                 found = future.result()
-            except BrokenProcessPool:
-                found = [[_worker_died(item.path)] for item in part]
-            yield from zip(part, found)
+            except BrokenProcessPool:  # this chunk's worker or another died: nobody knows which file did it
+                found = [_run_isolated(settings, task, died, item) for item in part]
+            yield from found
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _run_isolated(
+    settings: Settings, task: Callable[[Linter, Item], Result], died: Callable[[Item, str], Result], item: Item
+) -> Result:
+    """``task`` on one item in a process of its own: if that process dies, only this item says so."""
+    context = _context()
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_isolated_main, args=(settings, sys.getrecursionlimit(), task, item, sender))
+    process.start()
+    sender.close()  # ours: so that the receiver sees end-of-file when the child dies without an answer
+    try:
+        result: Result = receiver.recv()
+    except EOFError:
+        process.join()
+        return died(item, _how_it_died(process.exitcode))
+    finally:
+        receiver.close()
+    process.join()
+    return result
+
+
+def _isolated_main(settings: Settings, recursion_limit: int, task: Callable[[Linter, Item], Result], item: Item, sender) -> None:  # type: ignore[no-untyped-def]
+    _start_worker(settings, recursion_limit)
+    assert _worker_linter is not None
+    sender.send(task(_worker_linter, item))
+    sender.close()
+
+
+def _how_it_died(exitcode: Optional[int]) -> str:
+    if exitcode is not None and exitcode < 0:
+        try:
+            return f"killed by {signal.Signals(-exitcode).name}"
+        except ValueError:
+            return f"killed by signal {-exitcode}"
+    return f"exit status {exitcode}"
 
 
 def _context():  # type: ignore[no-untyped-def]
@@ -146,10 +219,11 @@ def _start_worker(settings: Settings, recursion_limit: int) -> None:
     _worker_linter = Linter.from_settings(settings)
 
 
-def _lint_chunk(files: List[Tuple[str, bytes]]) -> List[List[Finding]]:
+def _run_chunk(task: Callable[[Linter, Item], Result], items: List[Item]) -> List[Result]:
     assert _worker_linter is not None
-    return [_lint_one(_worker_linter, path, data) for path, data in files]
+    return [task(_worker_linter, item) for item in items]
 
 
-def _worker_died(path: str) -> Finding:
-    return _engine_finding(path, codes.INTERNAL_ERROR, "internal error: the worker process linting this file died")
+def worker_died(path: str, how: str) -> List[Finding]:
+    """The WXK003 of a file whose process died (``how``: "killed by SIGSEGV", "exit status 3")."""
+    return [_engine_finding(path, codes.INTERNAL_ERROR, f"internal error: the process linting this file died ({how})")]

@@ -40,6 +40,8 @@ class Settings:
     extend_exclude: List[str] = field(default_factory=list)
     #: option key → validated value, for the options (:mod:`wxkf_lint.options`) that were set
     options: Dict[str, Any] = field(default_factory=dict)
+    #: ``--unsafe-fixes``: ``--fix`` also applies the fixes that can change what the program does
+    unsafe_fixes: bool = False
     #: the pyproject.toml the settings were read from, if any
     config_path: Optional[Path] = None
     #: the folder that relative globs (exclude, per-file-ignores) are matched from

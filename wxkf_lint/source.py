@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import tokenize
 from dataclasses import dataclass
+from typing import Optional
 
 
 class DecodeError(Exception):
@@ -43,6 +44,32 @@ def decode(data: bytes) -> SourceText:
     except (UnicodeDecodeError, LookupError) as error:
         raise DecodeError(f"cannot decode as {encoding}: {error}") from None
     return SourceText(text=text, encoding="utf-8" if bom else encoding, bom=bom, newline=_newline_of(text))
+
+
+#: byte order marks of the encodings Python source cannot be in (it must be ASCII-compatible, PEP 263)
+_WIDE_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32 (little-endian byte order mark)"),
+    (b"\x00\x00\xfe\xff", "UTF-32 (big-endian byte order mark)"),
+    (b"\xff\xfe", "UTF-16 (little-endian byte order mark)"),
+    (b"\xfe\xff", "UTF-16 (big-endian byte order mark)"),
+)
+
+
+def wide_encoding(data: bytes) -> Optional[str]:
+    """The name of the UTF-16/UTF-32 encoding ``data`` declares by its byte order mark, if it does.
+
+    Such a file is text, but not Python source (CPython refuses it too); its WeCom markers are not
+    ASCII bytes, so without this test the prefilter would pass over it in silence.
+    """
+    for bom, name in _WIDE_BOMS:
+        if data.startswith(bom):
+            return name
+    return None
+
+
+def utf8_size(text: str) -> int:
+    """The size of ``text`` in UTF-8 bytes, whatever encoding the file was in (one measure for every front end)."""
+    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
 
 
 def encode(text: str, source: SourceText) -> bytes:

@@ -40,7 +40,7 @@ class Report:
     replacement: Optional[cst.CSTNode] = None
     replaced: Optional[cst.CSTNode] = None
     fix_description: str = ""
-    #: the fix changes what the program does (ruff's "unsafe"): ``--fix`` does not apply it
+    #: the fix can change what the program does (ruff's "unsafe"): only ``--fix --unsafe-fixes`` applies it
     unsafe: bool = False
 
 
@@ -80,7 +80,7 @@ class LintRule:
         unsafe: bool = False,
     ) -> Report:
         """A finding at ``node``; ``replacement`` swaps ``replaced`` (default: ``node``) as a fix, a safe one
-        unless ``unsafe`` (a fix that changes what is sent)."""
+        unless ``unsafe`` (a fix that can change what the program does)."""
         if replacement is not None and replaced is None:
             replaced = node
         return Report(node, self.code, self.info.name, message, replacement, replaced, fix_description, unsafe)

@@ -139,6 +139,7 @@ class ErrcodeComparedToStr(LintRule):
             f"errcode compared with a string; errcode is a JSON number, so this test never matches — {hint}",
             replacement=replacement,
             fix_description="compare errcode with int literals" if replacement is not None else "",
+            unsafe=True,  # the test that never matched now can: the branch it guards comes alive
         )
 
     @staticmethod

@@ -52,4 +52,5 @@ class FormEncodedBody(LintRule):
                 f"JSON — send it with json=",
                 replacement=replacement,
                 fix_description="send the dict as JSON (data= → json=)" if replacement is not None else "",
+                unsafe=True,  # the request goes out in another format (and with another Content-Type)
             )
