@@ -48,7 +48,7 @@ def test_a_baseline_suppresses_what_it_recorded(tmp_path):
     rows = json.loads((tree / "baseline.json").read_text(encoding="utf-8"))["findings"]
     assert [(row["code"], row["path"], row["line"]) for row in rows] == [("WXK101", "kf.py", 9), ("WXK102", "kf.py", 15)]
     result = _lint(tree, "--baseline", "baseline.json")
-    assert (result.returncode, result.stdout) == (0, "")
+    assert (result.returncode, result.stdout) == (0, "All checks passed!\n")
 
 
 def test_lines_inserted_above_keep_a_baselined_finding_suppressed(tmp_path):
@@ -58,7 +58,7 @@ def test_lines_inserted_above_keep_a_baselined_finding_suppressed(tmp_path):
     write(tree / "kf.py", moved)
     assert _lint(tree).returncode == 1, "the findings are still there, on other lines"
     result = _lint(tree, "--baseline", "baseline.json")
-    assert (result.returncode, result.stdout) == (0, "")
+    assert (result.returncode, result.stdout) == (0, "All checks passed!\n")
 
 
 def test_one_more_identical_defect_is_reported(tmp_path):

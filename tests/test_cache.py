@@ -212,10 +212,10 @@ def test_fix_and_diff_never_serve_a_cached_fix(tmp_path):
     _run(["src"], tree)  # fills the cache
     target = tree / "src" / "pkg00" / "fixable.py"
     target.write_text(FIXABLE.replace('"0"', '"40014"'), encoding="utf-8")
-    diff = _run(["--diff", "src"], tree)
-    assert diff == _run(["--no-cache", "--diff", "src"], tree)
+    diff = _run(["--diff", "--unsafe-fixes", "src"], tree)  # WXK102's fix is unsafe
+    assert diff == _run(["--no-cache", "--diff", "--unsafe-fixes", "src"], tree)
     assert '+    return data["errcode"] == 40014\n' in diff[1]
-    fixed = _run(["--fix", "src"], tree)
+    fixed = _run(["--fix", "--unsafe-fixes", "src"], tree)
     assert fixed[0] == 1
     assert 'data["errcode"] == 40014' in target.read_text(encoding="utf-8")
     assert _run(["src"], tree) == _run(["--no-cache", "src"], tree)

@@ -49,8 +49,8 @@ def test_runner_and_flake8_agree_on_every_line_ending(tmp_path, newline):
 def test_a_fix_after_a_form_feed_lands_on_its_line(tmp_path):
     target = tmp_path / "kf.py"
     target.write_bytes(SOURCE.replace("\n", "\r\n").encode("utf-8"))
-    result = run_wxkf(["--isolated", "--fix", "kf.py"], cwd=tmp_path)
-    assert (result.returncode, result.stderr) == (0, "Found 2 errors (2 fixed, 0 remaining).\n")
+    result = run_wxkf(["--isolated", "--fix", "--unsafe-fixes", "kf.py"], cwd=tmp_path)  # WXK102's fix is unsafe
+    assert (result.returncode, result.stdout) == (0, "Found 2 errors (2 fixed, 0 remaining).\n")
     fixed = target.read_bytes().decode("utf-8")
     assert '    if data["errcode"] ==\x0c0:\r\n' in fixed
     assert '    return data["errcode"] == 0\r\n' in fixed
