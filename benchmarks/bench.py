@@ -1,6 +1,6 @@
 """Whole-run wall time and peak memory of wxkf-lint against flake8, ruff, Fixit and LibCST's parser alone.
 
-Usage: ``python benchmarks/bench.py [--runs 5] [--suites stdlib,dense,empty,cache] [--tools ...]`` (see --help).
+Usage: ``python benchmarks/bench.py [--runs 5] [--suites stdlib,dense,empty,cache,server,big] [--tools ...]`` (see --help).
 
 Three trees, each built in a temporary folder so that every tool sees the same files and no
 configuration (each tool is also run with its "isolated" flag where it has one):
@@ -18,6 +18,10 @@ configuration (each tool is also run with its "isolated" flag where it has one):
   fresh-copy reports are compared with the uncached one byte for byte.
 * ``server``: the language server's re-lint latency for one ``--server-lines`` document (``server_latency.py``).
 
+And ``big``: one generated WeCom module (:mod:`wecom_gen`) of each of ``--big-lines`` sizes, linted
+with ``--jobs 1`` and parsed alone, to show how the cost of one file grows with its length (a cost
+that grows with the square of a file only shows in files of thousands of lines).
+
 Each command runs once to warm the file cache, then ``--runs`` times; the table shows the median wall
 time, the CPU time (user+sys, all processes), and the peak resident memory of the largest single
 process (``getrusage(RUSAGE_CHILDREN)`` in a small wrapper process per run, so runs do not mix).
@@ -26,6 +30,7 @@ process (``getrusage(RUSAGE_CHILDREN)`` in a small wrapper process per run, so r
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import platform
 import shutil
@@ -39,7 +44,7 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
 REPO = Path(__file__).resolve().parent.parent
-SUITES = ("stdlib", "dense", "empty", "cache", "server")
+SUITES = ("stdlib", "dense", "empty", "cache", "server", "big")
 
 #: runs the command given as argv[1:], then prints "wall_seconds cpu_seconds peak_kib exit_code" of its process tree
 _WRAPPER = """
@@ -49,6 +54,13 @@ code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess
 wall = time.perf_counter() - start
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, code)
+"""
+
+#: the floor for one big file: read and parse it with LibCST, nothing else
+_PARSE_ONE = """
+import sys, libcst
+with open(sys.argv[1], "rb") as handle:
+    libcst.parse_module(handle.read())
 """
 
 #: the floor for the dense tree: read, decode and parse every file with LibCST, nothing else
@@ -145,20 +157,24 @@ def build_empty(target: Path, files: int) -> str:
 
 
 def measure(tool: Tool, tree: Path, runs: int) -> Result:
+    return _measure(tool.name, tool.argv, tree, runs)
+
+
+def _measure(name: str, argv: Sequence[str], tree: Path, runs: int) -> Result:
     walls: List[float] = []
     cpus: List[float] = []
     peak = 0
     for run in range(runs + 1):  # the first run only warms the file cache
         output = subprocess.run(
-            [sys.executable, "-c", _WRAPPER, *tool.argv], cwd=tree, capture_output=True, text=True, check=True
+            [sys.executable, "-c", _WRAPPER, *argv], cwd=tree, capture_output=True, text=True, check=True
         ).stdout.split()
         if int(output[3]) not in (0, 1):  # 1: findings; anything else means the run did not do its work
-            print(f"  warning: {tool.name} exited with {output[3]}", file=sys.stderr)
+            print(f"  warning: {name} exited with {output[3]}", file=sys.stderr)
         if run:
             walls.append(float(output[0]))
             cpus.append(float(output[1]))
             peak = max(peak, int(output[2]))
-    return Result(tool.name, walls, cpus, peak)
+    return Result(name, walls, cpus, peak)
 
 
 def measure_cache(tree: Path, runs: int) -> List[Result]:
@@ -251,6 +267,56 @@ def targets(suite: str, by_tool: Dict[str, Result]) -> List[str]:
     return lines
 
 
+def run_big(sizes: Sequence[int], runs: int) -> None:
+    """One generated module per size: wxkf-lint ``--jobs 1`` against its parse, and the growth per doubling.
+
+    Growth per doubling is ``(t2 / t1) ** (1 / log2(n2 / n1))`` between consecutive sizes: 2.0 is linear,
+    4.0 quadratic.  The targets are the issue's: at most 3× the parse on the largest file, four times the
+    lines at most 4.6× the time, peak memory under 200 MB.
+    """
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from wecom_gen import generate
+
+    wxkf = _executable("wxkf-lint")
+    if wxkf is None:
+        print("big: wxkf-lint is not installed\n")
+        return
+    print("## big: one generated WeCom module per size (benchmarks/wecom_gen.py)\n", flush=True)
+    rows = [
+        "| lines | wxkf-lint --jobs 1 s | parse_module s | / parse | growth per doubling | peak MB |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    measured: List[Tuple[int, Result, Result]] = []
+    with tempfile.TemporaryDirectory(prefix="wxkf-bench-big-") as folder:
+        for size in sizes:
+            text = generate(size)
+            lines = text.count("\n")
+            path = Path(folder) / f"kf_{size}.py"
+            path.write_text(text, encoding="utf-8")
+            print(f"  running {lines:,} lines ...", file=sys.stderr, flush=True)
+            lint = _measure("wxkf-lint --jobs 1", [wxkf, "--isolated", "--no-cache", "--jobs", "1", path.name], Path(folder), runs)
+            parse = _measure("parse", [sys.executable, "-c", _PARSE_ONE, path.name], Path(folder), runs)
+            growth = ""
+            if measured:
+                previous_lines, previous, _ = measured[-1]
+                growth = f"{(lint.median / previous.median) ** (1 / math.log2(lines / previous_lines)):.2f}"
+            measured.append((lines, lint, parse))
+            rows.append(f"| {lines:,} | {lint.median:.2f} | {parse.median:.2f} | {lint.median / parse.median:.2f} | "
+                        f"{growth} | {lint.peak_kib / 1024:.0f} |")
+    print("\n".join(rows) + "\n")
+    if len(measured) >= 2:
+        lines, lint, parse = measured[-1]
+        first_lines, first, _ = measured[-2]
+        checks = [
+            (f"{lines:,} lines: wxkf-lint --jobs 1 / parse_module", lint.median / parse.median, 3.0),
+            (f"{lines / first_lines:.0f}× the lines: × the time", lint.median / first.median, 4.6),
+            (f"{lines:,} lines: peak MB", lint.peak_kib / 1024, 200.0),
+        ]
+        for label, value, bound in checks:
+            print(f"- {label}: {value:.2f} (target <= {bound:g}: {'met' if value <= bound else 'NOT met'})")
+        print(flush=True)
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="timed runs per command, after one warm-up (default: 5)")
@@ -258,6 +324,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--tools", help="comma-separated tool names to run (default: every installed one)")
     parser.add_argument("--dense-files", type=int, default=3200, help="files in the dense tree (default: 3200)")
     parser.add_argument("--empty-files", type=int, default=20000, help="empty __init__.py files (default: 20000)")
+    parser.add_argument("--big-lines", default="1000,4000,16000",
+                        help="comma-separated line counts of the big suite's generated files (default: 1000,4000,16000)")
     parser.add_argument("--jobs", type=int, default=2, help="flake8's -j (default: 2, as the targets say)")
     parser.add_argument("--server-lines", type=int, default=2000, help="lines of the server suite's document (default: 2000)")
     args = parser.parse_args(argv)
@@ -265,6 +333,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     unknown = [s for s in suites if s not in SUITES]
     if unknown or args.runs < 1:
         parser.error(f"unknown suite {unknown[0]!r}" if unknown else "--runs must be at least 1")
+    try:
+        big_lines = [int(size) for size in args.big_lines.split(",")]
+    except ValueError:
+        parser.error(f"--big-lines: expected comma-separated line counts, got {args.big_lines!r}")
+    if any(size < 100 for size in big_lines):
+        parser.error("--big-lines: every size must be at least 100 lines")
     available = tools(args.jobs)
     if args.tools:
         wanted = {name.strip() for name in args.tools.split(",")}
@@ -282,6 +356,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             from server_latency import report
 
             print(report(args.runs, args.server_lines), flush=True)
+            continue
+        if suite == "big":
+            run_big(big_lines, args.runs)
             continue
         with tempfile.TemporaryDirectory(prefix=f"wxkf-bench-{suite}-") as folder:
             tree = Path(folder) / "tree"

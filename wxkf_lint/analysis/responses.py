@@ -58,6 +58,7 @@ class ResponseAnalysis:
         self.wechatpy = wechatpy
         self._family_memo: Dict[cst.CSTNode, Optional[cst.CSTNode]] = {}
         self.reads: Dict[cst.CSTNode, Read] = {}
+        self._reads_by_family: Optional[Dict[cst.CSTNode, List[Read]]] = None
         self.exception_handlers: Set[cst.ExceptHandler] = {
             handler for handler in index.nodes(cst.ExceptHandler) if wechatpy.catches_wechatpy(handler)
         }
@@ -222,4 +223,19 @@ class ResponseAnalysis:
         return read if read is not None and read.key == ERRMSG else None
 
     def reads_of_family(self, family: cst.CSTNode) -> List[Read]:
-        return [read for read in self.reads.values() if read.family is family or family in self.families_of(read.base)]
+        """The errcode/errmsg reads of ``family`` (of its own base, or of a name that may stand for it)."""
+        if self._reads_by_family is None:
+            self._reads_by_family = self._group_reads()
+        return self._reads_by_family.get(family, [])
+
+    def _group_reads(self) -> Dict[cst.CSTNode, List[Read]]:
+        """Every read under each family it may belong to, in source order: grouped once, so that asking for
+        each family's reads costs its own reads, not all of the file's."""
+        grouped: Dict[cst.CSTNode, List[Read]] = {}
+        for read in self.reads.values():
+            families = self.families_of(read.base)
+            if read.family is not None:
+                families = families | {read.family}
+            for family in families:
+                grouped.setdefault(family, []).append(read)
+        return grouped

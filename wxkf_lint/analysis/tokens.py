@@ -124,6 +124,9 @@ class TokenAnalysis:
         self.token_literals: List[cst.CSTNode] = []
         self.secret_literals: List[cst.CSTNode] = []
         self.stale_tokens: List[StaleToken] = []
+        self._classes_by_name: Optional[Dict[str, cst.ClassDef]] = None
+        #: the plain names and the dotted attributes that the WeCom calls (and the local URLs they send to) use
+        self._call_names: Optional[Tuple[Set[str], Set[str]]] = None
         if not context.is_wecom_code:
             return
         in_test = is_test_file(context.path)
@@ -170,10 +173,13 @@ class TokenAnalysis:
         name = callee_name(call)
         functions = self.context.calls.functions.get(name, [])
         if not functions:
-            for klass in self.index.nodes(cst.ClassDef):
-                if klass.name.value == name:
-                    functions = [f for f in self.index.nodes(cst.FunctionDef)
-                                 if f.name.value == "__init__" and self.index.class_of(f) is klass]
+            if self._classes_by_name is None:
+                # the last class of a name is the one the module ends up with
+                self._classes_by_name = {klass.name.value: klass for klass in self.index.nodes(cst.ClassDef)}
+            klass = self._classes_by_name.get(name)
+            if klass is not None:
+                functions = [f for f in self.index.within(cst.FunctionDef, klass)
+                             if f.name.value == "__init__" and self.index.class_of(f) is klass]
         if len(functions) != 1:
             return []
         params = [p.name.value for p in functions[0].params.params]
@@ -254,36 +260,30 @@ class TokenAnalysis:
 
     def _used_in_wecom_calls(self, name: str) -> bool:
         """``name`` (``TOKEN`` or ``self._token``) appears in the URL or arguments of a WeCom call."""
-        wanted = name.rsplit(".", 1)[-1]
-        dotted = name.startswith("self.")
+        if self._call_names is None:
+            self._call_names = self._names_in_wecom_calls()
+        names, attributes = self._call_names
+        return name in attributes if name.startswith("self.") else name.rsplit(".", 1)[-1] in names
+
+    def _names_in_wecom_calls(self) -> Tuple[Set[str], Set[str]]:
+        """The names and dotted attributes in the WeCom calls (not wechatpy's) and in the values of the local
+        names their URL is made of (``url = f"…{self.token}"``, ``url = "…{T}".format(T=self.token)``): gathered
+        once, so that each stored token is a set lookup, not a pass over every call."""
+        names: Set[str] = set()
+        attributes: Set[str] = set()
         for call in self.context.calls.calls.values():
             if call.kind == "wechatpy":
                 continue
-            if dotted:
-                if self._mentions_attribute(call.node, name) or self._via_local_url(call, name):
-                    return True
-            elif wanted in set(names_in(call.node)) or self._via_local_url(call, wanted):
-                return True
-        return False
-
-    def _mentions_attribute(self, node: cst.CSTNode, name: str) -> bool:
-        return any(dotted_name(attribute) == name for attribute in self._attributes_in(node))
-
-    def _via_local_url(self, call, wanted: str) -> bool:
-        """The call's URL is a local name bound to text that carries the token (``url = f"…{self.token}"``,
-        ``url = "…{T}".format(T=self.token)``): a ``self.`` token counts as an attribute, a plain one as a name."""
-        if call.url is None:
-            return False
-        for used in names_in(call.url):
-            binding = self.index.lookup(used, call.node)
-            if binding is None or binding.value is None:
-                continue
-            if wanted.startswith("self."):
-                if self._mentions_attribute(binding.value, wanted):
-                    return True
-            elif wanted in set(names_in(binding.value)):
-                return True
-        return False
+            used = [call.node]
+            if call.url is not None:
+                for local in names_in(call.url):
+                    binding = self.index.lookup(local, call.node)
+                    if binding is not None and binding.value is not None:
+                        used.append(binding.value)
+            for node in used:
+                names.update(names_in(node))
+                attributes.update(dotted_name(attribute) for attribute in self._attributes_in(node))
+        return names, attributes
 
     @staticmethod
     def _attributes_in(node: cst.CSTNode) -> Iterator[cst.Attribute]:
@@ -305,14 +305,14 @@ class TokenAnalysis:
                 defined = [c for c in self.index.nodes(cst.ClassDef) if c.name.value == dotted_name(base.value)]
                 if len(defined) != 1 or self._scope_renews(defined[0], name, store, _depth + 1):
                     return True
-        for node in self.index.nodes(cst.Integer):
-            if int_literal(node) in _TOKEN_CODES and self.index.is_inside(node, scope):
+        for node in self.index.within(cst.Integer, scope):
+            if int_literal(node) in _TOKEN_CODES:
                 return True
-        for string in self.index.nodes(cst.SimpleString):
-            if literal_string(string) == "expires_in" and self.index.is_inside(string, scope):
+        for string in self.index.within(cst.SimpleString, scope):
+            if literal_string(string) == "expires_in":
                 return True
-        for identifier in self.index.nodes(cst.Name):
-            if _EXPIRY.search(identifier.value) and self.index.is_inside(identifier, scope):
+        for identifier in self.index.within(cst.Name, scope):
+            if _EXPIRY.search(identifier.value):
                 return True
         key_scope = scope if name.startswith("self.") else None
         for bindings_key, bindings in self.index.bindings.items():
@@ -331,7 +331,7 @@ class TokenAnalysis:
         within the token's 7200 s, not a module that keeps an import-time token."""
         for ancestor in self.index.ancestors(node):
             if isinstance(ancestor, cst.If) and "__name__" in set(names_in(ancestor.test)):
-                return not any(self.index.is_inside(loop, ancestor) for loop in self.index.nodes(cst.While))
+                return not self.index.within(cst.While, ancestor)
         return False
 
     def _in_init(self, node: cst.CSTNode) -> bool:

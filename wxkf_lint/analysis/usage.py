@@ -254,8 +254,8 @@ class UsageAnalysis:
             return False
         function = self.index.function_of(use)
         for kind in (cst.If, cst.While, cst.Assert, cst.IfExp):
-            for test_owner in self.index.nodes(kind):
-                if self.index.function_of(test_owner) is function and _tests_presence(test_owner.test, target.value):
+            for test_owner in self.index.in_function(kind, function):
+                if _tests_presence(test_owner.test, target.value):
                     return True
         return False
 

@@ -101,9 +101,9 @@ class WechatpyUsage:
         """Annotated to return a client, or returns a client it builds or holds."""
         if function.returns is not None and self.is_client_class(function.returns.annotation):
             return True
-        for node in self.index.nodes(cst.Return):
+        for node in self.index.in_function(cst.Return, function):
             value = node.value
-            if value is None or self.index.function_of(node) is not function:
+            if value is None:
                 continue
             if isinstance(value, cst.Call) and self.is_client_class(value.func):
                 return True

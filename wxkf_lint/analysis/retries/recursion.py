@@ -38,8 +38,8 @@ class RecursionSites:
             name = function.name.value
             if name not in self.file.sending_names:
                 continue
-            for call in self.index.nodes(cst.Call):
-                if callee_name(call) != name or not inside(self.index, call, function):
+            for call in self.index.within_block(cst.Call, function):
+                if callee_name(call) != name:
                     continue
                 func = call.func
                 if isinstance(func, cst.Attribute) and not (isinstance(func.value, cst.Name) and func.value.value in ("self", "cls")):
@@ -109,7 +109,7 @@ class RecursionSites:
         """How many times the counter ``name`` (starting at ``start``) lets the function call itself: from a
         test around the call (``if … and retry_count < MAX:``) or a guard (``if retry_count >= MAX: raise``)."""
         guards = [(a.test, True) for a in self.index.ancestors(call) if isinstance(a, cst.If) and inside(self.index, a, function)]
-        guards += [(i.test, False) for i in self.index.nodes(cst.If) if inside(self.index, i, function) and block_exits(i.body)]
+        guards += [(i.test, False) for i in self.index.within_block(cst.If, function) if block_exits(i.body)]
         for test, around in guards:
             for comparison in conjuncts(test):
                 if not isinstance(comparison, cst.Comparison) or len(comparison.comparisons) != 1:
