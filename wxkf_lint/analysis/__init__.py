@@ -13,7 +13,9 @@ from functools import cached_property
 
 import libcst as cst
 
-from wxkf_lint.analysis.calls import CallAnalysis, is_wecom_url_text
+from wxkf_lint.analysis.calls import CallAnalysis
+from wxkf_lint.analysis.codesets import CodeTests
+from wxkf_lint.analysis.filekind import is_test_file, is_wecom_code
 from wxkf_lint.analysis.index import SyntaxIndex
 from wxkf_lint.analysis.responses import ResponseAnalysis
 from wxkf_lint.analysis.usage import UsageAnalysis
@@ -37,10 +39,18 @@ class FileContext:
     @cached_property
     def is_wecom_code(self) -> bool:
         """The file sends WeCom requests, names a WeCom URL or uses wechatpy: token and secret rules apply."""
-        if self.calls.calls or self.wechatpy.imported:
-            return True
-        strings = self.index.nodes(cst.SimpleString) + self.index.nodes(cst.FormattedStringText)
-        return any(is_wecom_url_text(string.value) for string in strings)
+        return is_wecom_code(self.index, self.calls, self.wechatpy)
+
+    @cached_property
+    def is_test_file(self) -> bool:
+        """A test file (by its path): canned answers and fixture credentials are there on purpose."""
+        return is_test_file(self.path)
+
+    @cached_property
+    def code_tests(self) -> CodeTests:
+        """The file's errcode conditions and their universe of sample codes: one for the retry analysis and
+        the kf checks alike."""
+        return CodeTests(self.index, self.responses)
 
     @cached_property
     def usage(self) -> UsageAnalysis:

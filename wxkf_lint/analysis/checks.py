@@ -12,9 +12,8 @@ from typing import TYPE_CHECKING, Dict, FrozenSet, List, Set
 
 import libcst as cst
 
-from wxkf_lint.analysis.codesets import OTHER, CodeTests, Predicate
+from wxkf_lint.analysis.codesets import OTHER, Predicate
 from wxkf_lint.analysis.syntax import int_literal
-from wxkf_lint.analysis.tokens import is_test_file
 
 if TYPE_CHECKING:
     from wxkf_lint.analysis import FileContext
@@ -53,9 +52,9 @@ class ErrcodeChecks:
     def __init__(self, context: "FileContext") -> None:
         self.context = context
         self.index = context.index
-        self.tests = CodeTests(self.index, context.responses)
+        self.tests = context.code_tests
         self.by_family: Dict[cst.CSTNode, FamilyChecks] = {}
-        self._in_test_file = is_test_file(context.path)
+        self._in_test_file = context.is_test_file
         if context.calls.calls:
             self._collect()
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import PurePath
 from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Set, Tuple
 
 import libcst as cst
@@ -53,17 +52,6 @@ def _environment_default(value: cst.CSTNode) -> Optional[cst.CSTNode]:
         if (arg.keyword is None and position == 1 and not arg.star) or (arg.keyword and arg.keyword.value == "default"):
             return arg.value
     return None
-
-
-def is_test_file(path: str) -> bool:
-    parts = PurePath(path).parts
-    name = parts[-1] if parts else path
-    return (
-        name.startswith("test_")
-        or name.endswith("_test.py")
-        or name == "conftest.py"
-        or any(part in ("tests", "test", "testing") for part in parts[:-1])
-    )
 
 
 def is_placeholder(text: str) -> bool:
@@ -129,7 +117,7 @@ class TokenAnalysis:
         self._call_names: Optional[Tuple[Set[str], Set[str]]] = None
         if not context.is_wecom_code:
             return
-        in_test = is_test_file(context.path)
+        in_test = context.is_test_file
         self._credential = looks_like_real_credential if in_test else looks_like_credential
         self._find_literals()
         if not in_test:

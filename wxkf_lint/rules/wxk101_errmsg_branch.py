@@ -19,7 +19,6 @@ import libcst as cst
 from wxkf_lint.analysis.responses import ERRCODE, Read
 from wxkf_lint.analysis.strings import literal_string
 from wxkf_lint.analysis.syntax import callee_name, dotted_name
-from wxkf_lint.analysis.tokens import is_test_file
 from wxkf_lint.analysis.branches import in_branch_test
 from wxkf_lint.rules.base import LintRule, Report
 
@@ -88,7 +87,7 @@ class ErrmsgBranch(LintRule):
     def _in_test_assertion(self, node: cst.CSTNode) -> bool:
         """``assert resp["errmsg"] == "ok"`` in a test checks the test's own canned answer: it decides nothing
         in the program, so WeCom rewording errmsg cannot send the program down a wrong path."""
-        if not self._is_test_file:
+        if not self.context.is_test_file:
             return False
         return any(isinstance(ancestor, cst.Assert) for ancestor in self.context.index.ancestors(node))
 
@@ -104,10 +103,6 @@ class ErrmsgBranch(LintRule):
         if self.context.is_wecom_code:
             return True
         return any(read.key == ERRCODE for read in self.context.responses.reads.values())
-
-    @cached_property
-    def _is_test_file(self) -> bool:
-        return is_test_file(self.context.path)
 
     def _check_comparison(self, node: cst.Comparison) -> Iterator[Report]:
         if self._in_test_assertion(node):

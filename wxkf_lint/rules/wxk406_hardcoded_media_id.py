@@ -12,7 +12,7 @@ import libcst as cst
 
 from wxkf_lint.analysis.bodies import dict_items
 from wxkf_lint.analysis.strings import literal_string
-from wxkf_lint.analysis.tokens import is_placeholder, is_test_file
+from wxkf_lint.analysis.tokens import is_placeholder
 from wxkf_lint.rules.base import LintRule, Report
 
 _KEYS = ("media_id", "thumb_media_id")
@@ -23,7 +23,7 @@ class HardcodedMediaId(LintRule):
 
     def check(self) -> Iterator[Report]:
         context = self.context
-        if is_test_file(context.path):
+        if context.is_test_file:
             return
         for node in context.index.nodes(cst.Dict):
             items = dict_items(node)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Dict, FrozenSet, Optional, Tuple
 
 import libcst as cst
 
-from wxkf_lint.analysis.codesets import CodeTests, int_set
+from wxkf_lint.analysis.codesets import int_set
 from wxkf_lint.analysis.index import SyntaxIndex
 from wxkf_lint.analysis.retries.site import UNKNOWN_BOUND, Bound
 from wxkf_lint.analysis.syntax import callee_name, dotted_name
@@ -78,7 +78,7 @@ class RetryFile:
     def __init__(self, context: "FileContext") -> None:
         self.context = context
         self.index: SyntaxIndex = context.index
-        self.tests = CodeTests(self.index, context.responses)
+        self.tests = context.code_tests
         self.universe: FrozenSet[int] = frozenset(self.tests.universe)
         self.sending_names: FrozenSet[str] = frozenset(f.name.value for f in context.calls.wrappers)
         #: same-file decorators applied to sending functions → (the parameter holding the decorated function,
