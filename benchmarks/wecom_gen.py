@@ -2,9 +2,10 @@
 
 Real SDK modules run to several thousand lines; a cost that grows faster than the file shows only there.
 The generated module repeats a cycle of blocks written as real kf clients are (sends that check errcode
-or not, ``kf/sync_msg`` paging on ``next_cursor``, token classes, bounded and unbounded retries, a
-wechatpy client, message bodies), each block with its own names, so every function is distinct code the
-analysis must look at, with findings and without. The text is the same for the same size on every run.
+or not, ``kf/sync_msg`` paging on ``next_cursor``, token classes, a token fetched once, bounded and
+unbounded retries, a wechatpy client, message bodies), each block with its own names, so every function
+is distinct code the analysis must look at, with findings and without. The text is the same for the same
+size on every run.
 
 Usage: ``python benchmarks/wecom_gen.py LINES [OUTPUT]`` (stdout without OUTPUT).
 """
@@ -119,6 +120,25 @@ class TokenStore{n}:
 '''
 
 
+def _token_fetched_once(n: int) -> str:
+    return f'''
+
+class KfAccounts{n}:
+    """Fetches its token once, in __init__, and never renews it."""
+
+    def __init__(self, corp_id: str, secret: str) -> None:
+        self.access_token = requests.get(GETTOKEN_URL, params={{"corpid": corp_id, "corpsecret": secret}}).json()["access_token"]
+
+    def list_accounts(self, offset: int = 0) -> List[Dict[str, Any]]:
+        data = requests.post(
+            BASE + "kf/account/list", params={{"access_token": self.access_token}}, json={{"offset": offset, "limit": 100}},
+        ).json()
+        if data["errcode"] != 0:
+            raise RuntimeError(data["errmsg"])
+        return data["account_list"]
+'''
+
+
 def _retries(n: int) -> str:
     return f'''
 
@@ -173,6 +193,7 @@ def transfer_{n}(token: str, open_kfid: str, user: str, servicer: str) -> bool:
 
 BLOCKS: List[Callable[[int], str]] = [
     _send_checked, _send_unchecked, _sync_paging, _token_class, _retries, _wechatpy, _handwritten_body,
+    _token_fetched_once,
 ]
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Optional, Set
+from typing import Dict, FrozenSet, Iterable, List, NamedTuple, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -132,6 +132,12 @@ def _request_method(request: cst.Call) -> Optional[str]:
     return None
 
 
+class _WrapperTargets(NamedTuple):
+    functions: FrozenSet[cst.FunctionDef]
+    prefixes: List[str]
+    checked: bool
+
+
 class CallAnalysis:
     """Finds the WeCom calls of one file."""
 
@@ -147,6 +153,7 @@ class CallAnalysis:
         #: the URL text a wrapper sends to, with UNKNOWN where its parameters go (``…/cgi-bin/kf/\x00``)
         self.wrapper_urls: Dict[cst.FunctionDef, str] = {}
         self.checking_functions: Set[cst.FunctionDef] = self._checking_functions()
+        self._wrapper_memo: Dict[Tuple[str, int], _WrapperTargets] = {}
         self._find_calls()
 
     # -- wrappers -------------------------------------------------------------------------------------
@@ -363,20 +370,39 @@ class CallAnalysis:
             url = binding.value if binding is not None and isinstance(binding.value, cst.Call) else url
         return url if isinstance(url, cst.Call) and is_request_constructor(callee_name(url)) else None
 
+    def _wrappers_named(self, name: str) -> _WrapperTargets:
+        """The wrappers a call of ``name`` may reach, their path prefixes, and whether one checks errcode.
+
+        Many classes of one file have a ``get`` or ``send``; asked once per name (and per growth of the
+        wrapper set, which only grows while calls are classified), not once per call."""
+        key = (name, len(self.wrappers))
+        found = self._wrapper_memo.get(key)
+        if found is None:
+            targets = [f for f in self.functions.get(name, []) if f in self.wrappers]
+            found = self._wrapper_memo[key] = _WrapperTargets(
+                frozenset(targets),
+                [prefix for prefix in map(self._path_prefix, targets) if prefix],
+                any(target in self.checking_functions for target in targets),
+            )
+        return found
+
     def _classify_wrapper_call(self, call: cst.Call) -> bool:
         name = callee_name(call)
-        targets = [f for f in self.functions.get(name, []) if f in self.wrappers]
-        if not targets:
+        targets = self._wrappers_named(name)
+        if not targets.functions:
             return False
-        if any(self.index.is_inside(call, target) for target in targets):
-            return False  # recursion inside the wrapper itself is a retry, not a new call site
-        prefixes = [prefix for prefix in map(self._path_prefix, targets) if prefix]
+        enclosing = self.index.function_of(call)
+        while isinstance(enclosing, (cst.FunctionDef, cst.Lambda)):
+            if enclosing in targets.functions:
+                return False  # recursion inside the wrapper itself is a retry, not a new call site
+            enclosing = self.index.function_of(enclosing)
+        prefixes = targets.prefixes
         endpoint = self._endpoint_argument(call, prefixes)
         url = self._url_argument(call)
         url_text = self._url_text(url) if url is not None else None
         if endpoint is None and not is_wecom_url_text(url_text):
             return False
-        checked = any(target in self.checking_functions for target in targets)
+        checked = targets.checked
         body, keyword = self._positional_body_after_url(call, url) if url is not None else (None, None)
         self._add(call, endpoint, _guess_method(call, name, endpoint), "wrapper", checked, url, body, keyword)
         return True

@@ -15,6 +15,8 @@ from typing import DefaultDict, Dict, Iterator, List, Optional, Tuple, Type, Typ
 
 import libcst as cst
 
+from wxkf_lint.analysis.syntax import names_in
+
 N = TypeVar("N", bound=cst.CSTNode)
 
 #: Nodes that open a new scope for local names.
@@ -22,6 +24,7 @@ SCOPE_TYPES = (cst.Module, cst.FunctionDef, cst.Lambda, cst.ClassDef)
 #: The same as exact types (LibCST's node classes are final), for a set test instead of an ABC isinstance.
 _SCOPE_KINDS = frozenset(SCOPE_TYPES)
 _FUNCTION_KINDS = frozenset({cst.FunctionDef, cst.Lambda, cst.Module})
+_STOP_KINDS = frozenset({cst.FunctionDef, cst.Lambda, cst.ClassDef})
 
 
 @dataclass(frozen=True)
@@ -202,6 +205,23 @@ class SyntaxIndex:
         start = self.order.get(container)
         scope, order = self._scope, self.order
         return [node for node in self.within(kind, container) if scope[order[node]] <= start]  # type: ignore[operator]
+
+    def names_used(self, node: cst.CSTNode) -> List[str]:
+        """The plain names in an expression, as :func:`~wxkf_lint.analysis.syntax.names_in` finds them (none
+        inside a nested lambda, function or class), read from the index: LibCST's ``children`` costs a
+        visitor pass per node, so walking every WeCom call that way costs more than the whole index."""
+        if node not in self.order:
+            return list(names_in(node))
+        if type(node) in _STOP_KINDS:
+            return []
+        if type(node) is cst.Name:
+            return [node.value]  # type: ignore[attr-defined]
+        return [name.value for name in self.within_block(cst.Name, node)]
+
+    def subtree(self, kind: Type[N], node: cst.CSTNode) -> List[N]:
+        """The nodes of ``kind`` in the subtree of ``node`` (a node of the index), ``node`` included, in source order."""
+        found = self.within(kind, node)
+        return [node, *found] if type(node) is kind else found  # type: ignore[list-item]
 
     def in_function(self, kind: Type[N], function: cst.CSTNode) -> List[N]:
         """The nodes of ``kind`` whose :meth:`function_of` is ``function``, in source order."""

@@ -269,18 +269,9 @@ class TokenAnalysis:
                     if binding is not None and binding.value is not None:
                         used.append(binding.value)
             for node in used:
-                names.update(names_in(node))
-                attributes.update(dotted_name(attribute) for attribute in self._attributes_in(node))
+                names.update(self.index.names_used(node))
+                attributes.update(dotted_name(attribute) for attribute in self.index.subtree(cst.Attribute, node))
         return names, attributes
-
-    @staticmethod
-    def _attributes_in(node: cst.CSTNode) -> Iterator[cst.Attribute]:
-        stack = [node]
-        while stack:
-            current = stack.pop()
-            if isinstance(current, cst.Attribute):
-                yield current
-            stack.extend(current.children)
 
     def _scope_renews(self, scope: cst.CSTNode, name: str, store: cst.CSTNode, _depth: int = 0) -> bool:
         """The class or module compares errcode with 40014/42001, reads an expiry, or re-assigns the token;

@@ -160,6 +160,5 @@ class UncheckedResponse(LintRule):
             callee_name(other) == "getresponse"
             and (other_owner := receiver(other)) is not None
             and dotted_name(other_owner) == dotted_name(owner)
-            and index.function_of(other) is scope
-            for other in index.nodes(cst.Call)
+            for other in index.in_function(cst.Call, scope)
         )
