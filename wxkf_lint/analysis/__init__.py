@@ -70,14 +70,16 @@ class FileContext:
         """Where access tokens and secrets come from, are stored, used and renewed."""
         from wxkf_lint.analysis.tokens import TokenAnalysis
 
-        return TokenAnalysis(self)
+        return TokenAnalysis(
+            self.index, self.calls, self.responses, self.wechatpy, self.is_wecom_code, self.is_test_file
+        )
 
     @cached_property
     def bodies(self):  # -> wxkf_lint.analysis.bodies.BodyAnalysis
         """The request bodies WeCom calls send, followed through local names."""
         from wxkf_lint.analysis.bodies import BodyAnalysis
 
-        return BodyAnalysis(self)
+        return BodyAnalysis(self.index, self.calls)
 
     @cached_property
     def downloads(self):  # -> wxkf_lint.analysis.downloads.DownloadAnalysis
@@ -132,4 +134,4 @@ class FileContext:
         """Which codes each response's errcode tests single out."""
         from wxkf_lint.analysis.checks import ErrcodeChecks
 
-        return ErrcodeChecks(self)
+        return ErrcodeChecks(self.index, self.calls, self.responses, self.code_tests, self.is_test_file)

@@ -9,15 +9,14 @@ because senders often build the message in one function and send it in another.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Dict, Iterator, List, Optional
+from typing import Dict, Iterator, List, Optional
 
 import libcst as cst
 
-from wxkf_lint.analysis.calls import WeComCall
+from wxkf_lint.analysis.calls import CallAnalysis, WeComCall
+from wxkf_lint.analysis.index import SyntaxIndex
 from wxkf_lint.analysis.strings import literal_string
 
-if TYPE_CHECKING:
-    from wxkf_lint.analysis import FileContext
 
 SEND_ENDPOINTS = ("kf/send_msg", "kf/send_msg_on_event")
 
@@ -45,13 +44,12 @@ def dict_items(node: cst.CSTNode) -> Dict[str, cst.DictElement]:
 
 
 class BodyAnalysis:
-    def __init__(self, context: "FileContext") -> None:
-        self.context = context
-        self.index = context.index
+    def __init__(self, index: SyntaxIndex, calls: CallAnalysis) -> None:
+        self.index = index
         self.bodies: List[Body] = []
         #: dict literal → the endpoint it is sent to
         self.sent_to: Dict[cst.CSTNode, str] = {}
-        for call in context.calls.calls.values():
+        for call in calls.calls.values():
             if call.body is None:
                 continue
             value = self.resolve(call.body)

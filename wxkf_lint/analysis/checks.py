@@ -8,15 +8,16 @@ or through a name bound to the read (``code = data["errcode"]``; ``if code == -1
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Dict, FrozenSet, List, Set
+from typing import Dict, FrozenSet, List, Set
 
 import libcst as cst
 
-from wxkf_lint.analysis.codesets import OTHER, Predicate
+from wxkf_lint.analysis.calls import CallAnalysis
+from wxkf_lint.analysis.codesets import OTHER, CodeTests, Predicate
+from wxkf_lint.analysis.index import SyntaxIndex
+from wxkf_lint.analysis.responses import ResponseAnalysis
 from wxkf_lint.analysis.syntax import int_literal
 
-if TYPE_CHECKING:
-    from wxkf_lint.analysis import FileContext
 
 _TEST_OWNERS = (cst.If, cst.While, cst.IfExp, cst.Assert)
 
@@ -49,19 +50,21 @@ class FamilyChecks:
 
 
 class ErrcodeChecks:
-    def __init__(self, context: "FileContext") -> None:
-        self.context = context
-        self.index = context.index
-        self.tests = context.code_tests
+    def __init__(
+        self, index: SyntaxIndex, calls: CallAnalysis, responses: ResponseAnalysis, tests: CodeTests, in_test_file: bool
+    ) -> None:
+        self.index = index
+        self.responses = responses
+        self.tests = tests
         self.by_family: Dict[cst.CSTNode, FamilyChecks] = {}
-        self._in_test_file = context.is_test_file
-        if context.calls.calls:
+        self._in_test_file = in_test_file
+        if calls.calls:
             self._collect()
 
     def _families_in(self, node: cst.CSTNode) -> Set[cst.CSTNode]:
         found: Set[cst.CSTNode] = set()
         stack = [node]
-        responses = self.context.responses
+        responses = self.responses
         while stack:
             current = stack.pop()
             read = responses.read_of(current) if isinstance(current, (cst.Name, cst.Subscript, cst.Call, cst.Attribute)) else None

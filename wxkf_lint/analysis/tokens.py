@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Set, Tuple
+from typing import Dict, Iterator, List, Optional, Set, Tuple
 
 import libcst as cst
 
+from wxkf_lint.analysis.calls import CallAnalysis
+from wxkf_lint.analysis.index import SyntaxIndex
+from wxkf_lint.analysis.responses import ResponseAnalysis
 from wxkf_lint.analysis.strings import literal_string
 from wxkf_lint.analysis.syntax import callee_name, dotted_name, int_literal, names_in
+from wxkf_lint.analysis.wechatpy import WechatpyUsage
 
-if TYPE_CHECKING:
-    from wxkf_lint.analysis import FileContext
 
 _PLACEHOLDER = re.compile(
     r"your|xxx|example|dummy|fake|placeholder|changeme|change_me|replace|sample|todo|\{|%s|%\(|<|\*|\[\[|\$|\.\.\.",
@@ -106,18 +108,24 @@ class StaleToken:
 
 
 class TokenAnalysis:
-    def __init__(self, context: "FileContext") -> None:
-        self.context = context
-        self.index = context.index
+    def __init__(
+        self, index: SyntaxIndex, calls: CallAnalysis, responses: ResponseAnalysis, wechatpy: WechatpyUsage,
+        wecom_code: bool, in_test_file: bool,
+    ) -> None:
+        """``wecom_code`` and ``in_test_file``: what :mod:`~wxkf_lint.analysis.filekind` says of the file."""
+        self.index = index
+        self.calls = calls
+        self.responses = responses
+        self.wechatpy = wechatpy
         self.token_literals: List[cst.CSTNode] = []
         self.secret_literals: List[cst.CSTNode] = []
         self.stale_tokens: List[StaleToken] = []
         self._classes_by_name: Optional[Dict[str, cst.ClassDef]] = None
         #: the plain names and the dotted attributes that the WeCom calls (and the local URLs they send to) use
         self._call_names: Optional[Tuple[Set[str], Set[str]]] = None
-        if not context.is_wecom_code:
+        if not wecom_code:
             return
-        in_test = context.is_test_file
+        in_test = in_test_file
         self._credential = looks_like_real_credential if in_test else looks_like_credential
         self._find_literals()
         if not in_test:
@@ -156,10 +164,10 @@ class TokenAnalysis:
             yield name, arg.value
 
     def _parameter_names(self, call: cst.Call) -> List[str]:
-        if self.context.wechatpy.is_client_class(call.func):
+        if self.wechatpy.is_client_class(call.func):
             return list(_WECHATPY_CLIENT_PARAMETERS)
         name = callee_name(call)
-        functions = self.context.calls.functions.get(name, [])
+        functions = self.calls.functions.get(name, [])
         if not functions:
             if self._classes_by_name is None:
                 # the last class of a name is the one the module ends up with
@@ -224,7 +232,7 @@ class TokenAnalysis:
     def _gettoken_functions(self) -> Set[str]:
         """Functions of the file that fetch a token (call gettoken) — calling them fetches anew."""
         names = set()
-        for call in self.context.calls.calls.values():
+        for call in self.calls.calls.values():
             if call.endpoint == "gettoken":
                 function = self.index.function_of(call.node)
                 if isinstance(function, cst.FunctionDef):
@@ -234,16 +242,16 @@ class TokenAnalysis:
     def _fetches_token(self, value: cst.CSTNode, fetchers: Set[str]) -> bool:
         if isinstance(value, cst.Await):
             value = value.expression
-        family = self.context.responses.family_of(value)
+        family = self.responses.family_of(value)
         if family is not None:
-            call = self.context.responses.family_call(family)
+            call = self.responses.family_call(family)
             return call is not None and call.endpoint == "gettoken"
         if isinstance(value, cst.Subscript) or (isinstance(value, cst.Call) and callee_name(value) == "get"):
             base = value.value if isinstance(value, cst.Subscript) else value.func.value  # type: ignore[union-attr]
             return self._fetches_token(base, fetchers)
         if isinstance(value, cst.Call):
             name = callee_name(value)
-            return name in fetchers or (bool(re.search(r"get_?(access_?)?token|fetch_?token", name, re.I)) and name in self.context.calls.functions)
+            return name in fetchers or (bool(re.search(r"get_?(access_?)?token|fetch_?token", name, re.I)) and name in self.calls.functions)
         return False
 
     def _used_in_wecom_calls(self, name: str) -> bool:
@@ -259,7 +267,7 @@ class TokenAnalysis:
         once, so that each stored token is a set lookup, not a pass over every call."""
         names: Set[str] = set()
         attributes: Set[str] = set()
-        for call in self.context.calls.calls.values():
+        for call in self.calls.calls.values():
             if call.kind == "wechatpy":
                 continue
             used = [call.node]
