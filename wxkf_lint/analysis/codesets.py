@@ -90,7 +90,7 @@ def constant_value(node: cst.CSTNode, index: SyntaxIndex) -> Optional[cst.BaseEx
         if klass is None or (klass, f"self.{attr}") in index.bindings:
             return None
     else:
-        classes = [c for c in index.nodes(cst.ClassDef) if c.name.value == owner.value and isinstance(index.scope_of(c), cst.Module)]
+        classes = [c for c in index.classes_named(owner.value) if isinstance(index.scope_of(c), cst.Module)]
         if len(classes) != 1:
             return None
         klass = classes[0]

@@ -99,6 +99,7 @@ class SyntaxIndex:
         self._class: List[int] = []
         self._type_orders: Dict[type, List[int]] = {}
         self._by_function: Dict[type, Dict[cst.CSTNode, List[cst.CSTNode]]] = {}
+        self._classes_by_name: Optional[Dict[str, List[cst.ClassDef]]] = None
         self._walk(module)
         self._enclosing()
         self.collect_bindings()
@@ -222,6 +223,15 @@ class SyntaxIndex:
         """The nodes of ``kind`` in the subtree of ``node`` (a node of the index), ``node`` included, in source order."""
         found = self.within(kind, node)
         return [node, *found] if type(node) is kind else found  # type: ignore[list-item]
+
+    def classes_named(self, name: str) -> List[cst.ClassDef]:
+        """The classes of the file called ``name``, in source order (``Codes.BUSY`` is looked up by name for
+        every attribute read that might be a class constant)."""
+        if self._classes_by_name is None:
+            self._classes_by_name = defaultdict(list)
+            for klass in self.nodes(cst.ClassDef):
+                self._classes_by_name[klass.name.value].append(klass)
+        return self._classes_by_name.get(name, [])
 
     def in_function(self, kind: Type[N], function: cst.CSTNode) -> List[N]:
         """The nodes of ``kind`` whose :meth:`function_of` is ``function``, in source order."""

@@ -175,9 +175,8 @@ def _brace_format(template: str, call: cst.Call, fold: Callable[[cst.CSTNode], O
 
 
 def _class_constant(class_name: str, attr: str, index: SyntaxIndex):
-    for klass in index.nodes(cst.ClassDef):
-        if klass.name.value == class_name:
-            found = index.bindings.get((klass, attr))
-            if found:
-                return found[-1]
+    for klass in index.classes_named(class_name):
+        found = index.bindings.get((klass, attr))
+        if found:
+            return found[-1]
     return None

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Dict, Iterator, List, Optional, Set, Tuple
+from typing import Iterator, List, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -120,7 +120,6 @@ class TokenAnalysis:
         self.token_literals: List[cst.CSTNode] = []
         self.secret_literals: List[cst.CSTNode] = []
         self.stale_tokens: List[StaleToken] = []
-        self._classes_by_name: Optional[Dict[str, cst.ClassDef]] = None
         #: the plain names and the dotted attributes that the WeCom calls (and the local URLs they send to) use
         self._call_names: Optional[Tuple[Set[str], Set[str]]] = None
         if not wecom_code:
@@ -169,11 +168,9 @@ class TokenAnalysis:
         name = callee_name(call)
         functions = self.calls.functions.get(name, [])
         if not functions:
-            if self._classes_by_name is None:
-                # the last class of a name is the one the module ends up with
-                self._classes_by_name = {klass.name.value: klass for klass in self.index.nodes(cst.ClassDef)}
-            klass = self._classes_by_name.get(name)
-            if klass is not None:
+            classes = self.index.classes_named(name)
+            if classes:
+                klass = classes[-1]  # the last class of a name is the one the module ends up with
                 functions = [f for f in self.index.within(cst.FunctionDef, klass)
                              if f.name.value == "__init__" and self.index.class_of(f) is klass]
         if len(functions) != 1:
