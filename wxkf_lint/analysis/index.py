@@ -100,6 +100,7 @@ class SyntaxIndex:
         self._type_orders: Dict[type, List[int]] = {}
         self._by_function: Dict[type, Dict[cst.CSTNode, List[cst.CSTNode]]] = {}
         self._classes_by_name: Optional[Dict[str, List[cst.ClassDef]]] = None
+        self._groups: Optional[tuple] = None
         self._walk(module)
         self._enclosing()
         self.collect_bindings()
@@ -232,6 +233,34 @@ class SyntaxIndex:
             for klass in self.nodes(cst.ClassDef):
                 self._classes_by_name[klass.name.value].append(klass)
         return self._classes_by_name.get(name, [])
+
+    def bindings_named(self, name: str) -> List[Tuple[cst.CSTNode, List[Binding]]]:
+        """(scope, bindings) of every scope that binds ``name``, in the order of :attr:`bindings`."""
+        return self._binding_groups()[0].get(name, [])
+
+    def bindings_of_scope(self, scope: cst.CSTNode) -> List[Tuple[str, List[Binding]]]:
+        """(name, bindings) of every name ``scope`` binds, in the order of :attr:`bindings`."""
+        return self._binding_groups()[1].get(scope, [])
+
+    def bindings_in_function(self, function: cst.CSTNode) -> List[Tuple[str, Binding]]:
+        """(name, binding) of every binding made in ``function``'s own code (:meth:`function_of`), in the
+        order of :attr:`bindings`: a parameter, a local, or ``self.x = …`` in a method."""
+        return self._binding_groups()[2].get(function, [])
+
+    def _binding_groups(self) -> tuple:
+        """:attr:`bindings` grouped by name, by scope and by the function that makes them, once: the token
+        analyses ask these per stored token and per sending function."""
+        if self._groups is None:
+            by_name: DefaultDict[str, list] = defaultdict(list)
+            by_scope: DefaultDict[cst.CSTNode, list] = defaultdict(list)
+            by_function: DefaultDict[cst.CSTNode, list] = defaultdict(list)
+            for (scope, name), found in self.bindings.items():
+                by_name[name].append((scope, found))
+                by_scope[scope].append((name, found))
+                for binding in found:
+                    by_function[self.function_of(binding.node)].append((name, binding))
+            self._groups = (by_name, by_scope, by_function)
+        return self._groups
 
     def in_function(self, kind: Type[N], function: cst.CSTNode) -> List[N]:
         """The nodes of ``kind`` whose :meth:`function_of` is ``function``, in source order."""

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, List, Optional, Set
+from typing import TYPE_CHECKING, Dict, List, Optional, Set
 
 import libcst as cst
 
@@ -35,7 +35,6 @@ if TYPE_CHECKING:
 _TOKEN_NAME = re.compile(r"^_*(access_?)?token$", re.I)
 #: Keywords besides the URL that carry the token into a request.
 _TOKEN_KEYWORDS = ("params", "headers")
-_NESTED_SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
 
 
 @dataclass(frozen=True)
@@ -52,6 +51,7 @@ class RefreshResends:
         self.context = context
         self.index = context.index
         self.stale: List[StaleRepeat] = []
+        self._rank: Optional[Dict[cst.Call, int]] = None
         if not context.calls.calls:
             return
         self.tests = CodeTests(self.index, context.responses)
@@ -74,9 +74,7 @@ class RefreshResends:
         body = branch.body
         if not self._refreshes(body):
             return None
-        for call in self.index.nodes(cst.Call):
-            if not self._inside(call, body):
-                continue
+        for call in self.index.within_block(cst.Call, body):
             sent = self.context.calls.calls.get(call)
             if sent is not None and sent.endpoint != "gettoken":
                 carrier = self._stale_carrier(sent, body, function)
@@ -88,8 +86,8 @@ class RefreshResends:
                     return StaleRepeat(call, branch, carrier)
         loop = self._loop_around(branch, function)
         if loop is not None and not _exits(body):
-            for sent in self.context.calls.calls.values():
-                if sent.endpoint != "gettoken" and self._inside(sent.node, loop) and self.index.order[sent.node] < self.index.order[branch]:
+            for sent in self._calls_in(loop):
+                if sent.endpoint != "gettoken" and self.index.order[sent.node] < self.index.order[branch]:
                     carrier = self._stale_carrier(sent, loop, function)
                     if carrier is not None:
                         return StaleRepeat(sent.node, branch, carrier)
@@ -97,10 +95,18 @@ class RefreshResends:
 
     def _refreshes(self, body: cst.BaseSuite) -> bool:
         """The branch does something before repeating: a call that is not a WeCom request, or an assignment."""
-        for call in self.index.nodes(cst.Call):
-            if self._inside(call, body) and call not in self.context.calls.calls:
+        for call in self.index.within_block(cst.Call, body):
+            if call not in self.context.calls.calls:
                 return True
-        return any(self._inside(assign, body) for assign in self.index.nodes(cst.Assign))
+        return bool(self.index.within_block(cst.Assign, body))
+
+    def _calls_in(self, region: cst.CSTNode) -> List[WeComCall]:
+        """The WeCom calls that run as part of ``region``, in the order the call analysis found them."""
+        calls = self.context.calls.calls
+        if self._rank is None:
+            self._rank = {node: number for number, node in enumerate(calls)}
+        found = [node for node in self.index.within_block(cst.Call, region) if node in calls]
+        return [calls[node] for node in sorted(found, key=self._rank.__getitem__)]
 
     def _loop_around(self, branch: cst.If, function: cst.FunctionDef) -> Optional[cst.CSTNode]:
         for ancestor in self.index.ancestors(branch):
@@ -141,12 +147,7 @@ class RefreshResends:
 
     def _inside(self, node: cst.CSTNode, container: cst.CSTNode) -> bool:
         """``node`` runs as part of ``container`` (not in a function or class defined inside it)."""
-        for ancestor in self.index.ancestors(node):
-            if ancestor is container:
-                return True
-            if isinstance(ancestor, _NESTED_SCOPES):
-                return False
-        return False
+        return self.index.in_same_block(node, container)
 
     @staticmethod
     def _parameters(function: cst.FunctionDef) -> Set[str]:

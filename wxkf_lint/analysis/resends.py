@@ -16,7 +16,7 @@ for ever and never raises a read timeout).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, List, Optional
+from typing import TYPE_CHECKING, Dict, List, Optional
 
 import libcst as cst
 
@@ -52,6 +52,8 @@ class Resends:
         sends = [c for c in context.calls.calls.values() if c.endpoint in KF_SENDS + (APP_SEND,)]
         if not sends:
             return
+        #: each send's place in ``sends``
+        self._rank: Dict[cst.Call, int] = {send.node: number for number, send in enumerate(sends)}
         names = ExceptionNames(self.index)
         for site in context.retries.sites:
             if site.shape == "transport":
@@ -61,14 +63,19 @@ class Resends:
                 continue  # what the retry catches is not shown (``**config`` from elsewhere): unknown
             # a site made from a shared construct (a ``**CONFIG`` dict) is anchored there and retries each function
             for container in site.retried:
-                for send in sends:
-                    if not self.index.is_inside(send.node, container):
-                        continue
+                for send in self._sends_in(container, sends):
                     library = dotted_name(send.node.func).split(".", 1)[0] if send.kind == "http" else None
                     caught = names.read_timeout_in(site.exceptions, library)
                     if caught is not None and self._may_time_out(send) and self._duplicate_unrecognised(send, container):
                         self.unsafe.append(UnsafeResend(site, send, f"{caught} catches it", site.anchor))
                         break
+
+    def _sends_in(self, container: cst.CSTNode, sends: List[WeComCall]) -> List[WeComCall]:
+        """The ``sends`` inside ``container`` (or ``container`` itself), in the order of ``sends``: looked up in
+        the container's own calls, not by testing every send of the file against every retry."""
+        rank = self._rank
+        found = sorted((node for node in self.index.subtree(cst.Call, container) if node in rank), key=rank.__getitem__)
+        return [sends[rank[node]] for node in found]
 
     # -- transport retries ----------------------------------------------------------------------------
     def _transport_resends(self, site: "RetrySite", sends: List[WeComCall]) -> None:

@@ -40,6 +40,7 @@ class TokenFetches:
         self.context = context
         self.index = context.index
         self.per_call: List[PerCallFetch] = []
+        self._rank: Optional[Dict[cst.Call, int]] = None
         calls = context.calls
         gettoken = [c.node for c in calls.calls.values() if c.endpoint == "gettoken" and c.kind != "wechatpy"]
         if not gettoken:
@@ -73,15 +74,22 @@ class TokenFetches:
         self.per_call = [PerCallFetch(call, functions) for call, functions in served.items()]
 
     def _fetcher_roots_in(self, sender: cst.FunctionDef, gettoken: List[cst.Call]) -> Optional[cst.Call]:
-        for call in gettoken:
-            if self.index.function_of(call) is sender and not self._guarded(call, sender) and self._serves(call, sender):
+        own = self.index.in_function(cst.Call, sender)
+        rank = self._gettoken_rank(gettoken)
+        for call in sorted((c for c in own if c in rank), key=rank.__getitem__):
+            if not self._guarded(call, sender) and self._serves(call, sender):
                 return call
-        for call in self.index.nodes(cst.Call):
-            if self.index.function_of(call) is sender:
-                root = self._fetcher_called(call)
-                if root is not None and not self._guarded(call, sender) and self._serves(call, sender):
-                    return root
+        for call in own:
+            root = self._fetcher_called(call)
+            if root is not None and not self._guarded(call, sender) and self._serves(call, sender):
+                return root
         return None
+
+    def _gettoken_rank(self, gettoken: List[cst.Call]) -> Dict[cst.Call, int]:
+        """Each gettoken call's place in ``gettoken``: a sender's own fetches are tried in that order."""
+        if self._rank is None:
+            self._rank = {call: number for number, call in enumerate(gettoken)}
+        return self._rank
 
     def _serves(self, fetch: cst.Call, sender: cst.FunctionDef) -> bool:
         """The fetched token reaches a WeCom request of ``sender``: inline, or through the names (``token``,
@@ -89,12 +97,10 @@ class TokenFetches:
         carriers: Set[str] = set()
         # a helper that stores what it fetched (``self.token = …``) serves the requests that read that attribute
         for definition in self.context.calls.functions.get(callee_name(fetch), []) if fetch not in self.context.calls.calls else []:
-            carriers |= {name for (scope, name), found in self.index.bindings.items() if name.startswith("self.")
-                         for b in found if self.index.function_of(b.node) is definition}
+            carriers |= {name for name, _ in self.index.bindings_in_function(definition) if name.startswith("self.")}
         bindings = [
-            (name, binding.value) for (scope, name), found in self.index.bindings.items()
-            for binding in found
-            if binding.value is not None and self.index.function_of(binding.node) is sender
+            (name, binding.value) for name, binding in self.index.bindings_in_function(sender)
+            if binding.value is not None
         ]
         changed = True
         while changed:
@@ -103,8 +109,10 @@ class TokenFetches:
                 if name not in carriers and self._mentions(value, fetch, carriers):
                     carriers.add(name)
                     changed = True
-        for call in self.context.calls.calls.values():
-            if call.endpoint != "gettoken" and self.index.function_of(call.node) is sender:
+        calls = self.context.calls.calls
+        for node in self.index.in_function(cst.Call, sender):
+            call = calls.get(node)
+            if call is not None and call.endpoint != "gettoken":
                 if any(self._mentions(arg.value, fetch, carriers) for arg in call.node.args):
                     return True
         return False
@@ -169,12 +177,12 @@ class TokenFetches:
         params = {p.name.value for p in function.params.params + function.params.kwonly_params + function.params.posonly_params}
         shared = {  # ``global TOKEN`` / ``nonlocal cache``: the name outlives the call
             item.name.value
-            for kind in (cst.Global, cst.Nonlocal) for statement in self.index.nodes(kind)
-            if self.index.function_of(statement) is function for item in statement.names
+            for kind in (cst.Global, cst.Nonlocal) for statement in self.index.in_function(kind, function)
+            for item in statement.names
         }
         fresh = set()
-        for (scope, name), bindings in self.index.bindings.items():
-            if scope is not function or name in params or name in shared or "." in name:
+        for name, bindings in self.index.bindings_of_scope(function):
+            if name in params or name in shared or "." in name:
                 continue
             if all(b.value is not None and (_constant(b.value) or self.index.is_inside(call, b.value)) for b in bindings):
                 fresh.add(name)

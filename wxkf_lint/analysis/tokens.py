@@ -299,8 +299,8 @@ class TokenAnalysis:
             if _EXPIRY.search(identifier.value):
                 return True
         key_scope = scope if name.startswith("self.") else None
-        for bindings_key, bindings in self.index.bindings.items():
-            if bindings_key[1] != name or (key_scope is not None and bindings_key[0] is not key_scope):
+        for bindings_scope, bindings in self.index.bindings_named(name):
+            if key_scope is not None and bindings_scope is not key_scope:
                 continue
             if any(binding.node is not store and not self._in_init(binding.node) for binding in bindings):
                 return True
