@@ -126,7 +126,7 @@ class DownloadAnalysis:
     # -- judging one download -------------------------------------------------------------------------
     def _judge(self, call: WeComCall) -> Optional[Download]:
         function = self.index.function_of(call.node)
-        in_function = [n for n in self.index.nodes(cst.Call) if self.index.function_of(n) is function]
+        in_function = self.index.in_function(cst.Call, function)
         if self._checks_content(function, call.node):
             return None
         use: Optional[cst.CSTNode] = None
@@ -142,8 +142,8 @@ class DownloadAnalysis:
             elif not self._only_looks(node):
                 return None  # bytes or response handed to code not read here: unknown
         for kind in (cst.Return, cst.Yield):
-            for node in self.index.nodes(kind):
-                if node.value is None or self.index.function_of(node) is not function:
+            for node in self.index.in_function(kind, function):
+                if node.value is None:
                     continue
                 if self._is_response(node.value, call.node):
                     return None  # the whole response goes to the caller, who may check it
@@ -158,27 +158,23 @@ class DownloadAnalysis:
 
     def _checks_content(self, function: cst.CSTNode, call: cst.Call) -> bool:
         index = self.index
-        for string in index.nodes(cst.SimpleString):
-            if index.function_of(string) is not function:
-                continue
+        for string in index.in_function(cst.SimpleString, function):
             text = (literal_string(string) or "").lower()
             if text in ("errcode", "content-type", "content_type", "json") or text.startswith(_JSON_TYPES):
                 return True
-        for name in index.nodes(cst.Name):
-            if name.value.lower() in ("content_type", "mimetype", "errcode") and index.function_of(name) is function:
+        for name in index.in_function(cst.Name, function):
+            if name.value.lower() in ("content_type", "mimetype", "errcode"):
                 return True
-        for node in index.nodes(cst.Call):
-            if index.function_of(node) is not function:
-                continue
+        for node in index.in_function(cst.Call, function):
             if dotted_name(node.func) in _JSON_PARSERS:
                 return True
             if isinstance(node.func, cst.Attribute) and node.func.attr.value in _CHECKING_METHODS and self._holds(node.func.value, call):
                 return True
-        for attribute in index.nodes(cst.Attribute):
-            if attribute.attr.value in _CHECKING_PARTS and index.function_of(attribute) is function and self._is_response(attribute.value, call):
+        for attribute in index.in_function(cst.Attribute, function):
+            if attribute.attr.value in _CHECKING_PARTS and self._is_response(attribute.value, call):
                 return True
-        for comparison in index.nodes(cst.Comparison):
-            if index.function_of(comparison) is function and any(
+        for comparison in index.in_function(cst.Comparison, function):
+            if any(
                 isinstance(target.operator, (cst.In, cst.NotIn)) and self._holds(target.comparator, call)
                 for target in comparison.comparisons
             ):
