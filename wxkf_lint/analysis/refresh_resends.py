@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Dict, List, Optional, Set
 import libcst as cst
 
 from wxkf_lint.analysis.calls import WeComCall
-from wxkf_lint.analysis.codesets import OTHER, CodeTests
+from wxkf_lint.analysis.codesets import OTHER
 from wxkf_lint.analysis.bodies import dict_items
 from wxkf_lint.analysis.strings import UNKNOWN, static_text
 from wxkf_lint.analysis.syntax import callee_name, keyword_arg, names_in
@@ -54,7 +54,7 @@ class RefreshResends:
         self._rank: Optional[Dict[cst.Call, int]] = None
         if not context.calls.calls:
             return
-        self.tests = CodeTests(self.index, context.responses)
+        self.tests = context.code_tests
         for branch in self.index.nodes(cst.If):
             if self._is_refresh_test(branch.test):
                 found = self._stale_repeat(branch)
