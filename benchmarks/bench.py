@@ -273,7 +273,8 @@ def run_big(sizes: Sequence[int], runs: int) -> None:
     Growth per doubling is ``(t2 / t1) ** (1 / log2(n2 / n1))`` between consecutive sizes: 2.0 is linear,
     4.0 quadratic.  The targets are the issue's: at most 3× the parse on the largest file, four times the
     lines at most 4.6× the time, peak memory under 200 MB.  The parse's own peak is shown beside wxkf-lint's:
-    LibCST's tree of a file is most of the memory any LibCST linter holds.
+    LibCST's tree of a file is most of the memory any LibCST linter holds.  The CPU times are printed too:
+    on a shared machine they vary less than the wall times.
     """
     sys.path.insert(0, str(REPO / "benchmarks"))
     from wecom_gen import generate
@@ -284,8 +285,8 @@ def run_big(sizes: Sequence[int], runs: int) -> None:
         return
     print("## big: one generated WeCom module per size (benchmarks/wecom_gen.py)\n", flush=True)
     rows = [
-        "| lines | wxkf-lint --jobs 1 s | parse_module s | / parse | growth per doubling | peak MB | parse peak MB |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| lines | wxkf-lint --jobs 1 s | parse_module s | / parse | growth per doubling | CPU s (parse) | peak MB | parse peak MB |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     measured: List[Tuple[int, Result, Result]] = []
     with tempfile.TemporaryDirectory(prefix="wxkf-bench-big-") as folder:
@@ -303,7 +304,8 @@ def run_big(sizes: Sequence[int], runs: int) -> None:
                 growth = f"{(lint.median / previous.median) ** (1 / math.log2(lines / previous_lines)):.2f}"
             measured.append((lines, lint, parse))
             rows.append(f"| {lines:,} | {lint.median:.2f} | {parse.median:.2f} | {lint.median / parse.median:.2f} | "
-                        f"{growth} | {lint.peak_kib / 1024:.0f} | {parse.peak_kib / 1024:.0f} |")
+                        f"{growth} | {statistics.median(lint.cpus):.2f} ({statistics.median(parse.cpus):.2f}) | "
+                        f"{lint.peak_kib / 1024:.0f} | {parse.peak_kib / 1024:.0f} |")
     print("\n".join(rows) + "\n")
     if len(measured) >= 2:
         lines, lint, parse = measured[-1]
