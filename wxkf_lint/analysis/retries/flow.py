@@ -174,7 +174,7 @@ class Flow:
         body = self.run(suite_statements(node.body), codes, loop)
         paths.cont |= body.cont
         out = set(body.fall)
-        sends = any(self.file.sends(call) and inside(self.index, call, node.body) for call in self.index.nodes(cst.Call))
+        sends = any(self.file.sends(call) for call in self.index.within_block(cst.Call, node.body))
         for handler in node.handlers:
             names = self.handler_names(handler)
             broad = "*" in names or bool(names & BROAD_EXCEPTIONS)

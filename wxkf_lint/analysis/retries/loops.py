@@ -11,7 +11,7 @@ from wxkf_lint.analysis.codesets import Predicate
 from wxkf_lint.analysis.responses import is_logging_call
 from wxkf_lint.analysis.retries.decorators import DecoratorSites, imported_modules, read_settings
 from wxkf_lint.analysis.retries.flow import Flow
-from wxkf_lint.analysis.retries.scope import COUNTER_NAME, RetryFile, block_exits, inside, int_value
+from wxkf_lint.analysis.retries.scope import COUNTER_NAME, RetryFile, block_exits, int_value
 from wxkf_lint.analysis.retries.site import UNKNOWN_BOUND, Bound, RetrySite
 from wxkf_lint.analysis.retries.waits import Pauses, Renewals
 from wxkf_lint.analysis.syntax import callee_name, dotted_name, names_in, positional_args
@@ -140,8 +140,8 @@ class LoopSites:
         """The values assigned to ``name`` inside ``loop``."""
         return [
             assign.value
-            for assign in self.index.nodes(cst.Assign)
-            if inside(self.index, assign, loop) and any(dotted_name(t.target) == name for t in assign.targets)
+            for assign in self.index.within_block(cst.Assign, loop)
+            if any(dotted_name(t.target) == name for t in assign.targets)
         ]
 
     def _retrying_iterator(self, loop: cst.For) -> Optional[cst.Call]:

@@ -25,12 +25,8 @@ STOP_BLOCKS = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
 
 
 def inside(index: SyntaxIndex, node: cst.CSTNode, container: cst.CSTNode) -> bool:
-    for ancestor in index.ancestors(node):
-        if ancestor is container:
-            return True
-        if isinstance(ancestor, STOP_BLOCKS):
-            return False
-    return False
+    """``container`` holds ``node`` with no function, lambda or class (:data:`STOP_BLOCKS`) between them."""
+    return index.in_same_block(node, container)
 
 
 def int_value(node: cst.CSTNode, index: SyntaxIndex) -> Bound:
@@ -149,9 +145,7 @@ class RetryFile:
     def checked_sender_in(self, container: cst.CSTNode) -> bool:
         """A call in ``container`` that raises on any non-zero errcode (wechatpy, a checking wrapper)."""
         checking = {f.name.value for f in self.context.calls.checking_functions}
-        for call in self.index.nodes(cst.Call):
-            if not inside(self.index, call, container):
-                continue
+        for call in self.index.within_block(cst.Call, container):
             found = self.context.calls.calls.get(call)
             if (found is not None and found.checked) or callee_name(call) in checking & self.sending_names:
                 return True

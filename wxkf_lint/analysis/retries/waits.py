@@ -39,9 +39,7 @@ class Pauses:
         if self._waiting_names is None:
             self._waiting_names = self._find_waiting_functions()
         found = Fact.BAD
-        for call in self.index.nodes(cst.Call):
-            if not inside(self.index, call, container):
-                continue
+        for call in self.index.within_block(cst.Call, container):
             name = callee_name(call)
             if _WAIT_CALL.search(name) or name in self._waiting_names:
                 return Fact.GOOD
