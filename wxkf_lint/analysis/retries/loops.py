@@ -89,7 +89,7 @@ class LoopSites:
 
     def _decorator_around(self, loop: cst.CSTNode) -> Optional[cst.FunctionDef]:
         """The same-file sending decorator whose wrapper this loop is in, if any."""
-        for call in self.index.nodes(cst.Call):
+        for call in self.index.within_block(cst.Call, loop):
             if self.file.owner_loop(call) is loop:
                 found = self.file.decorated_call(call)
                 if found is not None:
@@ -222,7 +222,7 @@ class LoopSites:
 
     def _counter_bound(self, loop: cst.CSTNode) -> Bound:
         """A counter tested inside the loop body with an exit: ``if attempt >= 5: raise``."""
-        for node in self.index.nodes(cst.If):
+        for node in self.index.within_block(cst.If, loop):
             if self.file.owner_loop(node) is not loop or self.tests.predicate(node.test) is not None:
                 continue
             if not block_exits(node.body):
@@ -244,7 +244,7 @@ class LoopSites:
     def _counter_handed_on(self, loop: cst.CSTNode) -> bool:
         """An attempt counter passed to a call the loop makes (``self._give_up_after(attempt)``,
         ``policy.check(retries)``): the bound may be enforced there, where the file does not show it."""
-        for call in self.index.nodes(cst.Call):
+        for call in self.index.within_block(cst.Call, loop):
             if self.file.owner_loop(call) is not loop or self.file.sends(call) or is_logging_call(call):
                 continue
             name = callee_name(call)
