@@ -625,3 +625,23 @@ def send(token, body):
 ''')
     assert [(f.line, f.column, f.code) for f in plain] == [(5, 5, "WXK103")]
     assert "40014" in plain[0].message and "95" not in plain[0].message
+
+
+def test_errmsg_comparison_only_printed_or_logged_is_not_a_branch():
+    """A comparison handed to print() or a logger shows a value; nothing branches on it (a real notifier
+    printed ``wx_push.json()["errmsg"] == "ok"``). The same comparison in an ``if`` is still reported."""
+    source = HEAD + '''
+import logging
+
+log = logging.getLogger(__name__)
+
+
+def notify(token, body):
+    r = requests.post(f"https://qyapi.weixin.qq.com/cgi-bin/message/send?access_token={token}", json=body)
+    data = r.json()
+    print(data["errmsg"] == "ok")
+    log.info("sent: %s", data["errmsg"] == "ok")
+    if data["errmsg"] == "ok":
+        return data
+'''
+    assert_findings(source, [(17, 8, "WXK101")])

@@ -69,6 +69,9 @@ def _strings_of(node: cst.CSTNode) -> Optional[list]:
     return None
 
 
+_LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
+
+
 class ErrmsgBranch(LintRule):
     """Finds tests of errmsg text: comparisons, string methods, regexes, ``match``, lookups keyed by it."""
 
@@ -91,6 +94,18 @@ class ErrmsgBranch(LintRule):
             return False
         return any(isinstance(ancestor, cst.Assert) for ancestor in self.context.index.ancestors(node))
 
+    def _only_shown(self, node: cst.CSTNode) -> bool:
+        """``print(r["errmsg"] == "ok")`` or ``log.info(...)`` of the comparison shows a value; no path of the
+        program depends on it, so a rewording of errmsg changes only what is printed."""
+        ancestors = self.context.index.ancestors(node)
+        argument, call = next(ancestors, None), next(ancestors, None)
+        if not isinstance(argument, cst.Arg) or not isinstance(call, cst.Call):
+            return False
+        callee = call.func
+        if isinstance(callee, cst.Name):
+            return callee.value == "print"
+        return isinstance(callee, cst.Attribute) and callee.attr.value in _LOG_METHODS
+
     def _errmsg_of(self, node: cst.CSTNode) -> Optional[Read]:
         read = self.context.responses.errmsg_of(node)
         if read is None or read.family is not None or self._errcode_is_there:
@@ -105,7 +120,7 @@ class ErrmsgBranch(LintRule):
         return any(read.key == ERRCODE for read in self.context.responses.reads.values())
 
     def _check_comparison(self, node: cst.Comparison) -> Iterator[Report]:
-        if self._in_test_assertion(node):
+        if self._in_test_assertion(node) or self._only_shown(node):
             return
         left = node.left
         for target in node.comparisons:
