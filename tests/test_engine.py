@@ -96,3 +96,19 @@ def test_findings_are_sorted_and_positions_are_one_based():
 def test_every_message_is_one_line():
     for finding in lint(SNIPPET):
         assert "\n" not in finding.message
+
+
+def test_invalid_escape_in_a_literal_neither_warns_nor_fails():
+    """Python 3.12+ turns ``"\\."``'s DeprecationWarning into a SyntaxWarning printed on stderr, and ``-W error``
+    into a SyntaxError: the file's escapes are not the linter's report, on any version."""
+    import warnings
+
+    source = (
+        "import requests\n"
+        'URL = "https://qyapi.weixin.qq.com/cgi-bin/kf/send_msg?x=\\.invalid-escape-test"\n'
+        'requests.post(URL, data={"a": 1})\n'
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        found = [(f.line, f.column, f.code) for f in lint(source)]
+    assert found == [(3, 1, "WXK103"), (3, 20, "WXK502")]

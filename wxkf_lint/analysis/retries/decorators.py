@@ -25,6 +25,7 @@ from wxkf_lint.analysis.retries.raises import Raises
 from wxkf_lint.analysis.retries.scope import NETWORK_EXCEPTIONS, RetryFile, inside, int_value
 from wxkf_lint.analysis.retries.site import UNKNOWN_BOUND, Bound, RetrySite
 from wxkf_lint.analysis.retries.waits import Renewals
+from wxkf_lint.analysis.strings import simple_string_value
 from wxkf_lint.analysis.syntax import callee_name, dotted_name, positional_args
 
 
@@ -93,9 +94,12 @@ def _dict_items(node: cst.BaseExpression, index: SyntaxIndex) -> Optional[Dict[s
             if not isinstance(element, cst.DictElement):
                 return None
             key = element.key
-            if not (isinstance(key, cst.SimpleString) and key.evaluated_value.isidentifier()):
+            if not isinstance(key, cst.SimpleString):
                 return None
-            items[str(key.evaluated_value)] = element.value
+            name = simple_string_value(key)
+            if not (isinstance(name, str) and name.isidentifier()):
+                return None
+            items[name] = element.value
         return items
     if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "dict":
         if any(arg.keyword is None for arg in node.args):
