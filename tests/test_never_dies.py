@@ -522,3 +522,17 @@ def test_a_warning_when_no_python_file_is_found(tmp_path):
     assert result.returncode == 0
     assert result.stderr == "wxkf-lint: warning: no Python file found under the given paths\n"
     assert run_wxkf(["--isolated", "-q", "empty"], cwd=tmp_path).stderr == ""
+
+
+@pytest.mark.parametrize(
+    "before", ["x = = 1\n", "match resp:\n    case {}:\n        pass\n"], ids=["syntax-error-first", "newer-syntax-first"]
+)
+def test_deep_brackets_after_another_error_are_counted_never_a_crash(tmp_path, before):
+    """CPython 3.9's first error need not be its bracket limit (a mistake higher up; ``match``, newer than it):
+    the brackets are counted anyway, or LibCST would read on into them and crash."""
+    write(tmp_path / "deep.py", WECOM + before + "y = " + "(" * 1300 + "1" + ")" * 1300 + "\n")
+    write(tmp_path / "kf.py", DEFECTIVE)
+    result = run_wxkf(["--isolated", "deep.py", "kf.py"], cwd=tmp_path)
+    _no_traceback(result)
+    assert parse_text_report(result.stdout) == {("deep.py", 1, 1, "WXK004"), ("kf.py", 8, 8, "WXK101")}
+    assert "deep.py:1:1: WXK004 LibCST cannot parse this file: brackets nested 1300 deep" in result.stdout

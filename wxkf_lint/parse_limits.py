@@ -24,9 +24,6 @@ from typing import Optional
 #: its Python half takes over a second per file past 2,000 expression levels (measured with LibCST 1.9)
 MAX_DEPTH = 1000
 
-#: CPython's tokenizer refuses more than 200 nested brackets (MAXLEVEL) as a syntax error of its own
-_TOO_MANY_BRACKETS = "too many nested parentheses"
-
 #: brackets outside comments and string literals, for the depth of a file CPython refuses as too deep
 _BRACKET_SCAN = re.compile(
     r"""\#[^\r\n]*|(?:[rRbBuUfF]{0,2})(?:'''(?:\\.|[^\\])*?'''|\"\"\"(?:\\.|[^\\])*?\"\"\"|'(?:\\.|[^\\'\r\n])*'"""
@@ -58,11 +55,14 @@ def judge(text: str, path: str) -> PythonVerdict:
         with warnings.catch_warnings():  # a file's SyntaxWarnings are no part of the report
             warnings.simplefilter("ignore")
             tree = compile(text, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
-    except SyntaxError as error:
-        if _TOO_MANY_BRACKETS in str(error.msg):
-            depth = bracket_depth(text)
-            if depth > MAX_DEPTH:
-                return PythonVerdict(False, f"brackets nested {depth} deep (LibCST's parser takes {MAX_DEPTH})")
+    except SyntaxError:
+        # Without a tree, the brackets are counted whatever CPython's error: the first error it meets need
+        # not be the tokenizer's "too many nested parentheses" (a syntax error higher up, or syntax newer
+        # than the running Python, such as a ``match`` statement on 3.9), and LibCST, which reads every
+        # version's syntax, would parse on into the deep brackets and crash.
+        depth = bracket_depth(text)
+        if depth > MAX_DEPTH:
+            return PythonVerdict(False, f"brackets nested {depth} deep (LibCST's parser takes {MAX_DEPTH})")
         return PythonVerdict(False)
     except (RecursionError, MemoryError):
         return PythonVerdict(False, f"nested too deeply for Python's own parser (LibCST's takes {MAX_DEPTH} levels)")
