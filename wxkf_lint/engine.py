@@ -1,10 +1,11 @@
 """Lint one file: read, decode, pre-filter, parse once, analyse once, run every rule in one pass.
 
-The costs, measured on small kf files: the parse is the floor; positions cost about as much again
-(one code generation, see ``positions.py``), so they are resolved only for files that have something to
-report, on the same tree.  Parents and bindings come from the shared analysis' own single walk.  LibCST,
-the analysis and the rules are imported only once a file passes the prefilter.  Before LibCST is given
-a text, CPython's parser checks that LibCST can take it (see ``parse_limits.py``): a tenth of the parse.
+Before LibCST is given a text, CPython's parser checks that LibCST can take it (see ``parse_limits.py``):
+a tenth of the parse, which also says where the text may be cut, so that LibCST parses it one top-level
+statement group at a time, in a third of the memory (``pieces.py``).  The parse is the floor; positions
+take a code generation of each piece that holds a finding (``positions.py``), so a file with nothing to
+report never pays for them.  Parents and bindings come from the shared analysis' own single walk.
+LibCST, the analysis and the rules are imported only once a file passes the prefilter.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ if TYPE_CHECKING:  # LibCST, the rules and the analysis are imported on first pa
 
     from wxkf_lint.analysis.index import SyntaxIndex
     from wxkf_lint.dispatch import RuleFailure
+    from wxkf_lint.pieces import ParsedFile, PieceCache
     from wxkf_lint.rules.base import LintRule, Report
 
 
@@ -42,10 +44,21 @@ class Linter:
 
     settings: Settings
     markers: Markers
+    #: keep parsed pieces for the next texts, which share most of them: an editor's re-lints after each edit
+    keep_pieces: bool = False
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> "Linter":
-        return cls(settings, Markers(settings.get(WRAPPERS)))
+    def from_settings(cls, settings: Settings, *, keep_pieces: bool = False) -> "Linter":
+        return cls(settings, Markers(settings.get(WRAPPERS)), keep_pieces)
+
+    @cached_property
+    def pieces(self) -> Optional[PieceCache]:
+        """The parsed pieces kept between lints (see :mod:`wxkf_lint.pieces`), made on the first parse."""
+        if not self.keep_pieces:
+            return None
+        from wxkf_lint.pieces import PieceCache
+
+        return PieceCache()
 
     @cached_property
     def enabled(self) -> Sequence[RuleInfo]:
@@ -106,17 +119,19 @@ class Linter:
             return [_too_complex(path, verdict.too_complex)]
         import libcst as cst
 
+        from wxkf_lint.pieces import parse_file
+
+        lines = LineIndex(text)
         try:
-            module = cst.parse_module(text)
+            parsed = parse_file(text, lines, verdict.statements, self.pieces)
         except cst.ParserSyntaxError as error:
             if verdict.accepted:  # valid Python that LibCST's grammar or limits refuse: not the user's mistake
                 return [_too_complex(path, f"valid Python its grammar refuses (its parser stops at line {error.editor_line})")]
             return [_syntax_error(text, path, error)]
         except RecursionError:
             return [_too_complex(path, "nested too deeply for its parser")]
-        lines = LineIndex(text)
         try:
-            findings, failures = self._check(module, lines, path)
+            findings, failures = self._check(parsed, lines, path)
         except RecursionError:
             return [_internal_error(path, "internal error: file too deeply nested to analyse")]
         except Exception as error:  # one file's internal error must not stop the run
@@ -124,18 +139,19 @@ class Linter:
         # No noqa or ignore hides an internal error: a file that was not fully checked must not look clean.
         return sorted(self._filter(findings, lines, path) + failures, key=lambda f: f.sort_key)
 
-    def _check(self, module: cst.Module, lines: LineIndex, path: str) -> Tuple[List[Finding], List[Finding]]:
+    def _check(self, parsed: ParsedFile, lines: LineIndex, path: str) -> Tuple[List[Finding], List[Finding]]:
         """The rules' findings, and a WXK003 for each rule that raised (the others' findings are kept)."""
         from wxkf_lint.analysis import FileContext
         from wxkf_lint.dispatch import run_rules
         from wxkf_lint.positions import resolve_positions
 
+        module = parsed.module
         context = FileContext(module, self.settings, path)
         reports, failures = run_rules([rule(context) for rule in self.rules])
         if not reports and not failures:
             return [], []
         positions, spans = resolve_positions(
-            module,
+            parsed.piece_starts(context.index.order),
             [r.node for r in reports] + [f.node for f in failures],
             [r.replaced for r in reports if r.replacement is not None],
         )

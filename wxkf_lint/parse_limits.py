@@ -8,7 +8,8 @@ grows about 350 times the size of the text (a 5 MB generated table: 1.75 GB, 20 
 
 CPython's own parser takes the same text in milliseconds, so it is asked first: its tree gives the
 nesting depth, and its verdict tells a real syntax error (WXK001) from LibCST's own limit (WXK004).
-Files over ``max-file-size`` are not parsed at all.  Nothing here guesses: a file is reported only for
+Its tree also outlines the top-level statements, where LibCST may be given the
+file in pieces (see ``pieces.py``).  Files over ``max-file-size`` are not parsed at all.  Nothing here guesses: a file is reported only for
 what was measured (its size, its depth, or a parse that CPython accepted and LibCST refused).
 """
 
@@ -18,7 +19,7 @@ import ast
 import re
 import warnings
 from dataclasses import dataclass
-from typing import Optional
+from typing import NamedTuple, Optional, Tuple
 
 #: deepest nesting LibCST is given: its native parser crashes between 1,000 and 1,500 bracket levels, and
 #: its Python half takes over a second per file past 2,000 expression levels (measured with LibCST 1.9)
@@ -32,6 +33,26 @@ _BRACKET_SCAN = re.compile(
 _OPENING = frozenset("([{")
 
 
+#: the statements that hold blocks: where LibCST may be given a file in pieces (see ``pieces.py``)
+_COMPOUND = tuple(
+    kind
+    for kind in (
+        ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.For, ast.AsyncFor, ast.While, ast.With,
+        ast.AsyncWith, ast.Try, getattr(ast, "TryStar", None), getattr(ast, "Match", None),
+    )
+    if kind is not None
+)
+
+
+class TopStatement(NamedTuple):
+    """Where a top-level statement lies, as CPython's tree has it (decorators included)."""
+
+    first_line: int
+    last_line: int
+    compound: bool
+    decorated: bool
+
+
 @dataclass(frozen=True)
 class PythonVerdict:
     """What CPython's parser made of the text: accepted or not, and why LibCST must not be given it."""
@@ -40,6 +61,8 @@ class PythonVerdict:
     accepted: bool
     #: why LibCST must not be given the text, as a WXK004 message body; None when it may
     too_complex: Optional[str] = None
+    #: the module's statements, when CPython parsed it
+    statements: Optional[Tuple[TopStatement, ...]] = None
 
 
 def oversized(size: int, limit: int) -> Optional[str]:
@@ -71,7 +94,19 @@ def judge(text: str, path: str) -> PythonVerdict:
     depth = nesting_depth(tree)
     if depth > MAX_DEPTH:
         return PythonVerdict(True, f"nesting depth {depth} (LibCST's parser takes {MAX_DEPTH})")
-    return PythonVerdict(True)
+    return PythonVerdict(True, statements=outline(tree))
+
+
+def outline(tree: ast.Module) -> Tuple[TopStatement, ...]:
+    """The lines of each top-level statement of ``tree``."""
+    statements = []
+    for node in tree.body:
+        decorators = getattr(node, "decorator_list", None) or ()
+        first = min([node.lineno, *(decorator.lineno for decorator in decorators)])
+        statements.append(
+            TopStatement(first, node.end_lineno or node.lineno, isinstance(node, _COMPOUND), bool(decorators))
+        )
+    return tuple(statements)
 
 
 def nesting_depth(tree: ast.AST) -> int:

@@ -15,13 +15,14 @@ line break, which are nearly all of them.
 from __future__ import annotations
 
 from contextlib import nullcontext
-from typing import Collection, ContextManager, Dict, Optional, Tuple
+from typing import Collection, ContextManager, Dict, List, Optional, Tuple
 
 import libcst as cst
 from libcst.metadata import CodePosition, CodeRange
 from libcst.metadata.position_provider import PositionProvidingCodegenState
 
 from wxkf_lint.lines import LINE_BREAK
+from wxkf_lint.pieces import Piece, PieceFinder
 
 Positions = Dict[cst.CSTNode, CodeRange]
 
@@ -83,11 +84,34 @@ class _State(PositionProvidingCodegenState):
 
 
 def resolve_positions(
-    module: cst.Module, nodes: Collection[cst.CSTNode], replaced: Collection[cst.CSTNode] = ()
+    pieces: PieceFinder, nodes: Collection[cst.CSTNode], replaced: Collection[cst.CSTNode] = ()
 ) -> Tuple[Positions, Positions]:
     """(``PositionProvider``'s positions of ``nodes`` and their descendants, ``WhitespaceInclusivePositionProvider``'s
-    of ``replaced``)."""
-    sink = _Sink(nodes, replaced)
-    state = _State(default_indent=module.default_indent, default_newline=module.default_newline, provider=sink)
-    module._codegen(state)
-    return sink._computed, sink.inclusive
+    of ``replaced``), as they are in the file's text.
+
+    Only the pieces (:mod:`wxkf_lint.pieces`) that hold a wanted node are generated, each from the line where
+    it starts: the columns of a piece are the file's, since every piece starts a line.
+    """
+    wanted: Dict[int, Tuple[Piece, List[cst.CSTNode], List[cst.CSTNode]]] = {}
+    for group, chosen in ((1, nodes), (2, replaced)):
+        for node in chosen:
+            for piece in pieces.pieces_of(node):
+                entry = wanted.setdefault(id(piece), (piece, [], []))
+                entry[group].append(piece.module if node is pieces.module else node)
+    positions: Positions = {}
+    spans: Positions = {}
+    for piece, piece_nodes, piece_replaced in sorted(wanted.values(), key=lambda entry: entry[0].line):
+        sink = _Sink(piece_nodes, piece_replaced)
+        module = piece.module
+        state = _State(default_indent=module.default_indent, default_newline=module.default_newline, provider=sink)
+        state.line = piece.line
+        module._codegen(state)
+        positions.update(sink._computed)
+        spans.update(sink.inclusive)
+    first, last = pieces.pieces[0].module, pieces.pieces[-1].module
+    if first is not pieces.module:  # the module put together spans its pieces, which no rule reports
+        for found in (positions, spans):
+            if first in found:
+                start, end = found.pop(first).start, found.pop(last).end
+                found[pieces.module] = CodeRange(start, end)
+    return positions, spans

@@ -47,7 +47,7 @@ class Configurations:
                 if key not in self._by_config:
                     if key is None:
                         settings = replace(settings, root=self.root)
-                    self._by_config[key] = Linter.from_settings(settings)
+                    self._by_config[key] = Linter.from_settings(settings, keep_pieces=True)
                 found = self._by_config[key]
             self._by_folder[folder] = found
         if isinstance(found, ConfigError):
