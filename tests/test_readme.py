@@ -14,12 +14,69 @@ def test_ci_runs_the_readme_test_command():
     assert command in readme
 
 
-def test_readme_lists_every_rule():
+def _section(readme: str, heading: str) -> str:
+    start = readme.index(f"\n{heading}\n")
+    return readme[start : readme.index("\n## ", start + 1)]
+
+
+def test_readme_rule_families_are_the_rules_families():
+    """The README describes rules by family (``WXK2xx`` retries), not one row per rule: a new rule in a family
+    changes nothing here, a new family needs its row."""
+    import re
+
     from wxkf_lint.registry import RULES
 
+    rules = _section((REPO / "README.md").read_text(encoding="utf-8"), "## Rules")
+    families = re.findall(r"^\| `WXK(\d)xx` \| [^|]+ \| [^|]+ \|$", rules, re.M)
+    assert sorted(families) == sorted({rule.code[3] for rule in RULES})
+
+
+def test_readme_list_rules_sample_is_what_the_command_prints():
+    """Each line of the README's ``--list-rules`` sample is a line of the installed command's output, in order."""
+    from tests.cli_helpers import run_wxkf
+
+    rules = _section((REPO / "README.md").read_text(encoding="utf-8"), "## Rules")
+    block = rules[rules.index("$ wxkf-lint --list-rules\n") :].split("```", 1)[0]
+    sample = [line for line in block.splitlines()[1:] if line != "..."]
+    printed = run_wxkf(["--list-rules"]).stdout.splitlines()
+    assert len(sample) >= 3 and [line for line in printed if line in sample] == sample
+
+
+def test_readme_names_only_codes_that_exist():
+    import re
+
+    from wxkf_lint.codes import known_codes
+
+    named = set(re.findall(r"\bWXK\d{3}\b", (REPO / "README.md").read_text(encoding="utf-8")))
+    assert named and named <= set(known_codes()), sorted(named - set(known_codes()))
+
+
+def test_readme_fix_safety_examples_are_what_the_table_says():
+    """The codes the README gives as examples of a safe fix are safe in the table, and those of an unsafe fix unsafe."""
+    import re
+
+    from wxkf_lint.registry import RULES_BY_CODE
+
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    for rule in RULES:
-        assert f"| {rule.code} | {rule.name} |" in readme
+    start = readme.index("A fix is **safe**")
+    safe, unsafe = readme[start : readme.index("\n\n", start)].split("an **unsafe** fix", 1)
+    for text, kind in ((safe, "safe"), (unsafe.split("--unsafe-fixes", 1)[0], "unsafe")):
+        examples = re.findall(r"WXK\d{3}", text)
+        assert examples and all(RULES_BY_CODE[code].fix == kind for code in examples), (kind, examples)
+
+
+def test_readme_front_matter_example_declares_the_rule_it_names(tmp_path):
+    """"Adding a rule" shows a page head; read as a page, it is that rule's row of the table."""
+    from wxkf_lint.registry import RULES_BY_CODE, rule_of
+    from wxkf_lint.rulebook import read_page
+
+    adding = _section((REPO / "README.md").read_text(encoding="utf-8"), "## Adding a rule")
+    block = adding[adding.index("```markdown\n") + len("```markdown\n") :].split("```", 1)[0]
+    head = "".join(line[3:] + "\n" for line in block.splitlines())  # the block is indented under its list item
+    code = head.split("# ", 1)[1][:6]
+    path = tmp_path / f"{code}.md"
+    path.write_text(head, encoding="utf-8")
+    assert rule_of(read_page(path)) == RULES_BY_CODE[code]
 
 
 def test_readme_documents_every_option_as_declared():

@@ -1,4 +1,5 @@
-"""The rule table is the one source of rule metadata, and reading it costs neither LibCST nor a rule module.
+"""The rule table, read from the rule pages, is the one source of rule metadata, and reading it costs neither
+LibCST nor a rule module.
 
 The import checks run the installed ``wxkf-lint`` command (and flake8, which loads the plugin from its
 entry point) through a small wrapper that prints ``sys.modules`` when the process exits, on a tree where
@@ -10,11 +11,10 @@ no file passes the prefilter: whatever the options, such a run must import no ``
 from __future__ import annotations
 
 import pkgutil
-import re
 import subprocess
 import sys
 from pathlib import Path
-from typing import List, Sequence, Set
+from typing import List, Optional, Sequence, Set
 
 import pytest
 
@@ -36,9 +36,14 @@ runpy.run_module(target, run_name="__main__", alter_sys=True) if kind == "-m" el
 """
 
 
-def test_every_rule_module_has_a_row_and_every_row_a_module():
+def test_every_rule_module_has_a_page_and_every_page_a_module():
+    """A module is found by its page's code and name (``# WXK202 too-many-retries`` → ``wxk202_too_many_retries``)."""
     modules = {f"wxkf_lint.rules.{info.name}" for info in pkgutil.iter_modules(wxkf_lint.rules.__path__) if info.name.startswith("wxk")}
-    assert modules == {rule.module for rule in RULES}
+    declared = {rule.module: rule.code for rule in RULES}
+    unpaged = sorted(modules - declared.keys())
+    assert not unpaged, f"rule modules no page declares (rules/WXKnnn.md titled '# WXKnnn name' names its module): {unpaged}"
+    orphans = sorted(f"rules/{code}.md needs {module}" for module, code in declared.items() if module not in modules)
+    assert not orphans, f"pages without their rule module: {orphans}"
     assert [rule.code for rule in RULES] == sorted(RULES_BY_CODE), "the table is in code order, one row per code"
 
 
@@ -63,11 +68,16 @@ def test_options_name_only_rules_of_the_table():
 QUIET = "def add(a, b):\n    return a + b\n"
 
 
-def _quiet_tree(root: Path, config: bool) -> Path:
+CONFIG = '[tool.wxkf-lint]\nselect = ["WXK1", "WXK2"]\nmax-retries = 2\nwrappers = ["app.post"]\n'
+#: a configuration the rule table refuses: validating its codes reads the table, and still imports no rule
+BAD_CODE_CONFIG = '[tool.wxkf-lint]\nextend-select = ["WXK402", "WXK777"]\n'
+
+
+def _quiet_tree(root: Path, config: Optional[str]) -> Path:
     for number in range(3):
         write(root / "pkg" / f"mod{number}.py", QUIET)
     if config:
-        write(root / "pyproject.toml", '[tool.wxkf-lint]\nselect = ["WXK1", "WXK2"]\nmax-retries = 2\nwrappers = ["app.post"]\n')
+        write(root / "pyproject.toml", config)
     return root
 
 
@@ -90,31 +100,37 @@ def _heavy(names: Set[str]) -> List[str]:
 
 
 @pytest.mark.parametrize(
-    "args,config",
+    "args,config,returncode",
     [
-        ([], False),
-        (["--select", "WXK1,WXK202", "--jobs", "1"], False),
-        (["--format", "sarif"], False),
-        (["--statistics", "--extend-select", "WXK402"], True),
-        (["--format", "json", "--ignore", "WXK3"], True),
-        (["--list-rules"], False),
-        (["--explain", "WXK202"], False),
+        ([], None, 0),
+        (["--select", "WXK1,WXK202", "--jobs", "1"], None, 0),
+        (["--format", "sarif"], None, 0),
+        (["--statistics", "--extend-select", "WXK402"], CONFIG, 0),
+        (["--format", "json", "--ignore", "WXK3"], CONFIG, 0),
+        (["--show-settings"], CONFIG, 0),
+        ([], BAD_CODE_CONFIG, 2),
+        (["--select", "WXK9"], None, 2),
+        (["--list-rules"], None, 0),
+        (["--explain", "WXK202"], None, 0),
     ],
-    ids=["plain", "select", "sarif", "statistics+config", "json+config", "list-rules", "explain"],
+    ids=["plain", "select", "sarif", "statistics+config", "json+config", "show-settings", "bad-config", "bad-select",
+         "list-rules", "explain"],
 )
-def test_runner_on_a_tree_that_parses_nothing_imports_no_rule_and_no_libcst(tmp_path, args, config):
+def test_runner_on_a_tree_that_parses_nothing_imports_no_rule_and_no_libcst(tmp_path, args, config, returncode):
     root = _quiet_tree(tmp_path, config)
-    imported = _imported([wxkf_executable(), *args, "pkg"], root)
+    imported = _imported([wxkf_executable(), *args, "pkg"], root, returncode)
     assert _heavy(imported) == []
-    assert "wxkf_lint.registry" in imported
+    assert "wxkf_lint.rulebook" in imported, "the table was not read from the pages: the check would pass vacuously"
 
 
-def test_flake8_plugin_on_a_tree_that_parses_nothing_imports_no_rule_and_no_libcst(tmp_path):
-    root = _quiet_tree(tmp_path, config=False)
-    command = ["-m", "flake8", "--isolated", "--jobs", "1", "--select", "WXK", "--wxkf-max-retries", "2", "pkg"]
+@pytest.mark.parametrize("config", [None, CONFIG], ids=["flags", "pyproject"])
+def test_flake8_plugin_on_a_tree_that_parses_nothing_imports_no_rule_and_no_libcst(tmp_path, config):
+    root = _quiet_tree(tmp_path, config)
+    command = ["-m", "flake8", "--isolated", "--jobs", "1", "--select", "WXK", "--extend-select", "WXK402", "--wxkf-max-retries", "2", "pkg"]
     imported = _imported(command, root)
     assert "wxkf_lint.flake8_plugin" in imported, "flake8 did not load the plugin"
     assert _heavy(imported) == []
+    assert "wxkf_lint.rulebook" in imported, "the plugin never read the table (opt-in codes): the check would pass vacuously"
 
 
 def test_a_file_that_passes_the_prefilter_does_load_the_rules(tmp_path):
@@ -132,17 +148,9 @@ def test_list_rules_prints_the_table():
     ]
 
 
-def test_the_readme_fix_row_lists_the_rules_with_a_safe_fix():
-    """The rules marked ``fix="safe"`` in the table are what the README's --fix row lists."""
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-    (row,) = [line for line in readme.splitlines() if line.startswith("| `--fix`")]
-    listed = sorted(re.findall(r"WXK\d{3}", row))
-    assert listed == [rule.code for rule in RULES if rule.fix == "safe"]
-
-
 @pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.code)
 def test_the_table_says_which_rules_fix_their_page_examples(rule):
-    """``fix="safe"``/``"unsafe"``: some bad example on the rule's page gets a fix of that kind; ``None``: none
+    """``fix: "safe"``/``"unsafe"``: some bad example on the rule's page gets a fix of that kind; ``"none"``: none
     gets a fix."""
     fixes = [
         finding.fix

@@ -5,8 +5,8 @@ exactly where a cache would help most.  Here the key is a hash of
 
 * the file's bytes (not its mtime: a fresh checkout of unchanged files hits),
 * the path as given (the analysis reads it: test files, per-file-ignores),
-* wxkf-lint's version and a digest of its own code (so an edited checkout of wxkf-lint never serves
-  results of the code before the edit), LibCST's version and the Python version (positions and
+* wxkf-lint's version, a digest of its own code and its rule table (so an edited checkout of wxkf-lint,
+  or of a rule page's front matter, never serves results of the code before the edit), LibCST's version and the Python version (positions and
   ``WXK001``'s message come from them),
 * the settings that change what the file reports: the rule selection, the rule options, and the
   per-file-ignores that apply to this path, not those of other files.
@@ -35,7 +35,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
-from wxkf_lint import __version__, codes
+from wxkf_lint import __version__, codes, registry
 from wxkf_lint.findings import Finding, Fix
 from wxkf_lint.selection import ignored_for_path
 from wxkf_lint.settings import Settings
@@ -128,6 +128,7 @@ def _key_prefix(settings: Settings) -> bytes:
     identity = {
         "format": ENTRY_FORMAT,
         "wxkf-lint": [__version__, _code_digest()],
+        "rules": [dataclasses.astuple(rule) for rule in registry.RULES],  # names and defaults come from the pages
         "libcst": _distribution_version("libcst"),
         "python": [sys.implementation.name, list(sys.version_info)],
         "settings": fields,

@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, List, Optional, Sequence, Set, Tuple
 
-from wxkf_lint import __version__, codes
+from wxkf_lint import __version__, codes, registry
 from wxkf_lint.baseline import BaselineError, new_findings, read_baseline, with_fingerprints, write_baseline
 from wxkf_lint.cache import CACHE_DIR_ENV, CACHE_DIR_NAME, ResultCache, default_cache_dir
 from wxkf_lint.config import ConfigError, apply_overrides, load_settings
@@ -22,9 +22,8 @@ from wxkf_lint.discovery import DiscoveryError, Problem, iter_files
 from wxkf_lint.engine import Linter, path_error
 from wxkf_lint.findings import Finding
 from wxkf_lint.options import OPTIONS
-from wxkf_lint.registry import RULES, RULES_BY_CODE
 from wxkf_lint.reporters import REPORTERS, formats, internal_errors_report, statistics_report, text_report
-from wxkf_lint.rulebook import page_text
+from wxkf_lint.rulebook import RuleBookError, page_text
 from wxkf_lint.runner import default_jobs, lint_files
 from wxkf_lint.settings import Settings
 
@@ -163,7 +162,7 @@ def add_noqa_and_report(findings: Sequence[Finding]) -> int:
 
 def list_rules() -> str:
     rows = [f"{'code':<8}{'name':<32}{'default':<9}{'fix':<8}summary"]
-    for rule in RULES:
+    for rule in registry.RULES:
         default, fix = "yes" if rule.default else "opt-in", rule.fix or "-"
         rows.append(f"{rule.code:<8}{rule.name:<32}{default:<9}{fix:<8}{rule.summary}")
     return "\n".join(rows) + "\n"
@@ -173,12 +172,9 @@ def explain(code: str) -> str:
     code = code.strip().upper()
     if code in codes.ENGINE_CODES:
         return f"# {code} {codes.ENGINE_CODES[code]}\n\n{codes.ENGINE_EXPLANATIONS[code]}\n"
-    rule = RULES_BY_CODE.get(code)
-    if rule is None:
+    if code not in registry.RULES_BY_CODE:
         raise UsageError(f"--explain: unknown rule code {code!r} (see --list-rules)")
     page = page_text(code)
-    if page is None:  # an install without the rule book: the table still names and sums up the rule
-        return f"{rule.code} {rule.name}\n\n{rule.summary}\n"
     return page if page.endswith("\n") else page + "\n"
 
 
@@ -392,7 +388,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                     sys.stderr.write(fixes_report(run))
             if run.errors:
                 return EXIT_ERROR
-    except (BaselineError, ConfigError, DiscoveryError, UsageError) as error:
+    except (BaselineError, ConfigError, DiscoveryError, RuleBookError, UsageError) as error:
         sys.stderr.write(f"wxkf-lint: error: {error}\n")
         return EXIT_ERROR
     except KeyboardInterrupt:

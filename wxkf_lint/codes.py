@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Dict, Iterable, List
 
-from wxkf_lint.registry import RULES_BY_CODE
+from wxkf_lint import registry
 
 SYNTAX_ERROR = "WXK001"
 UNREADABLE = "WXK002"
@@ -59,7 +59,7 @@ _CODE_SHAPE = re.compile(r"^WXK\d{0,3}$")
 
 def known_codes() -> List[str]:
     """Every rule code (read from the rule table: no rule module is imported) and the engine's own."""
-    return sorted(set(RULES_BY_CODE) | set(ENGINE_CODES))
+    return sorted(set(registry.RULES_BY_CODE) | set(ENGINE_CODES))
 
 
 def invalid_selectors(selectors: Iterable[str]) -> List[str]:

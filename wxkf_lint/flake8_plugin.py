@@ -18,11 +18,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar, Dict, Iterator, List, Optional, Tuple
 
-from wxkf_lint import __version__
+from wxkf_lint import __version__, registry
 from wxkf_lint.config import ConfigError, load_settings
 from wxkf_lint.engine import Linter
 from wxkf_lint.options import OPTIONS, OptionError
-from wxkf_lint.registry import RULES
+from wxkf_lint.rulebook import RuleBookError
 from wxkf_lint.settings import Settings
 from wxkf_lint.source import SourceText
 
@@ -56,10 +56,10 @@ class WxkfChecker:
     @classmethod
     def parse_options(cls, options: Any) -> None:
         named = set(getattr(options, "select", None) or []) | set(getattr(options, "extend_select", None) or [])
-        opt_in = [rule.code for rule in RULES if not rule.default and rule.code in named]
         try:
+            opt_in = [rule.code for rule in registry.RULES if not rule.default and rule.code in named]
             settings = load_settings(None, False, Path.cwd())
-        except ConfigError as error:  # flake8 would print a traceback: one line and exit 2, as the runner says it
+        except (ConfigError, RuleBookError) as error:  # flake8 would print a traceback: one line and exit 2, as the runner says it
             sys.stderr.write(f"wxkf-lint: error: {error}\n")
             raise SystemExit(2) from None
         values = dict(settings.options, **flake8_option_values(options))

@@ -3,8 +3,10 @@
 Like ruff's ``codes.rs``, this table is what ``--select``, ``--list-rules``, ``--explain``, the SARIF
 driver, configuration validation and the flake8 plugin read.  It imports neither LibCST nor any rule
 module, so a run over files that never mention WeCom (most of a repository, a pre-commit hook) pays
-for neither.  A rule's options are declared with the option itself (:mod:`wxkf_lint.options`), which
-names the rules that read it.
+for neither.  Each row is declared once, by the rule's page (:mod:`wxkf_lint.rulebook`): its title
+gives the code and name, its front matter the summary, the default and the fix, so adding a rule
+never edits this file.  A rule's options are declared with the option itself
+(:mod:`wxkf_lint.options`), which names the rules that read it.
 
 A rule's code lives in ``wxkf_lint/rules/wxk<digits>_<name>.py`` (``WXK101 errmsg-branch`` in
 ``wxk101_errmsg_branch.py``); :func:`load` imports it only when a file is about to be checked.
@@ -13,10 +15,13 @@ A rule's code lives in ``wxkf_lint/rules/wxk<digits>_<name>.py`` (``WXK101 errms
 from __future__ import annotations
 
 import importlib
+import json
+import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Dict, Optional, Tuple, Type
+from typing import TYPE_CHECKING, Any, Dict, Optional, Tuple, Type
 
 from wxkf_lint.options import OPTIONS, Option
+from wxkf_lint.rulebook import Page, RuleBookError, pages
 
 if TYPE_CHECKING:
     from wxkf_lint.rules.base import LintRule
@@ -30,8 +35,8 @@ class RuleInfo:
     code: str
     name: str
     summary: str
-    default: bool = True
-    fix: Optional[str] = None
+    default: bool
+    fix: Optional[str]
 
     @property
     def module(self) -> str:
@@ -44,58 +49,52 @@ class RuleInfo:
         return tuple(option for option in OPTIONS if self.code in option.rules)
 
 
-RULES: Tuple[RuleInfo, ...] = (
-    RuleInfo("WXK101", "errmsg-branch", "branching on errmsg text instead of errcode", fix="safe"),
-    RuleInfo("WXK102", "errcode-compared-to-str", "errcode compared with a string (errcode is an int)", fix="unsafe"),
-    RuleInfo(
-        "WXK103", "unchecked-response", "WeCom response fields used (or a POST result dropped) without checking errcode"
-    ),
-    RuleInfo(
-        "WXK104", "media-download-unchecked", "a media/get download saved or returned without checking Content-Type or errcode"
-    ),
-    RuleInfo(
-        "WXK105",
-        "error-falls-through",
-        "a non-kf answer tested only for specific non-zero codes: every other error passes as success",
-    ),
-    RuleInfo("WXK201", "unbounded-retry", "a retry of a WeCom request with no bound on attempts"),
-    RuleInfo("WXK202", "too-many-retries", "a retry bounded above max-retries (default 3)"),
-    RuleInfo("WXK203", "retry-without-backoff", "a retry with no pause between attempts"),
-    RuleInfo("WXK204", "retry-on-permanent-error", "a retry triggered by errcodes that retrying cannot change"),
-    RuleInfo(
-        "WXK205", "send-retried-on-timeout", "a message send re-sent after a read timeout: the customer may get it twice"
-    ),
-    RuleInfo("WXK206", "retry-with-stale-token", "the repeat after a token refresh (40014/42001) re-sends the old token"),
-    RuleInfo("WXK301", "hardcoded-access-token", "an access token literal in source"),
-    RuleInfo("WXK302", "token-never-refreshed", "an access token obtained once and never renewed"),
-    RuleInfo("WXK303", "hardcoded-secret", "a corpsecret literal in source"),
-    RuleInfo("WXK304", "token-fetched-per-call", "gettoken called on every API call, with no cache: throttled (45009)"),
-    RuleInfo(
-        "WXK401", "kf-error-falls-through", "a kf response tested only for specific non-95xxx codes: kf errors pass as success"
-    ),
-    RuleInfo(
-        "WXK402",
-        "send-limits-not-distinguished",
-        "kf/send_msg checked without its own path for 95001 and 95002",
-        default=False,
-    ),
-    RuleInfo("WXK403", "menu-too-long", "a msgmenu with more than 10 items (95008)"),
-    RuleInfo("WXK404", "invalid-menu-item", "a msgmenu item type other than click/view/miniprogram/text (95009)"),
-    RuleInfo("WXK405", "invalid-kf-msgtype", "a msgtype the kf endpoint does not accept (40008)"),
-    RuleInfo(
-        "WXK406", "hardcoded-media-id", "a literal media_id in a message body (temporary media expire after 3 days: 40007)"
-    ),
-    RuleInfo("WXK501", "json-built-by-hand", "a request body built as JSON text by formatting or concatenation"),
-    RuleInfo("WXK502", "form-encoded-body", "a dict sent with data= to a WeCom POST: sent form-encoded, not JSON", fix="unsafe"),
-    RuleInfo(
-        "WXK503",
-        "body-in-query-params",
-        "a JSON body passed as params= to a WeCom POST: sent in the query string, WeCom sees no body (44002)",
-        fix="unsafe",
-    ),
-)
+#: the declared fields of a page's front matter, and what each must hold
+FIELDS = {
+    "summary": "one line of text, in JSON quotes",
+    "default": "true (on unless turned off) or false (opt-in)",
+    "fix": '"safe", "unsafe" or "none"',
+}
+_TITLE = re.compile(r"# (WXK\d{3}) ([a-z][a-z0-9]*(?:-[a-z0-9]+)*)")
+_FIX = {"safe": "safe", "unsafe": "unsafe", "none": None}
 
-RULES_BY_CODE: Dict[str, RuleInfo] = {rule.code: rule for rule in RULES}
+# The table, read from the pages on first use (PEP 562): ``from wxkf_lint.registry import RULES`` reads it
+# then, and a module that reads ``registry.RULES`` only inside a function (the CLI, the flake8 plugin)
+# pays for it, and can report a broken rule book, only on a path that needs the table.
+RULES: Tuple[RuleInfo, ...]
+RULES_BY_CODE: Dict[str, RuleInfo]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in ("RULES", "RULES_BY_CODE"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    rules = tuple(rule_of(page) for page in pages())
+    globals().update(RULES=rules, RULES_BY_CODE={rule.code: rule for rule in rules})
+    return globals()[name]
+
+
+def rule_of(page: Page) -> RuleInfo:
+    """The rule a page declares; :class:`RuleBookError` naming the page and the field if it is malformed."""
+    unknown = sorted(page.fields.keys() - FIELDS.keys())
+    if unknown:
+        raise RuleBookError(f"{page.path}: unknown front-matter field {unknown[0]!r} (the fields: {', '.join(FIELDS)})")
+    for key, expected in FIELDS.items():
+        if key not in page.fields:
+            raise RuleBookError(f"{page.path}: the front matter lacks {key}: {expected}")
+    summary, default, fix = (page.fields[key] for key in FIELDS)
+    if not isinstance(summary, str) or not summary.strip() or summary != " ".join(summary.split()):
+        raise RuleBookError(f"{page.path}: summary: expected {FIELDS['summary']}, got {summary!r}")
+    if not isinstance(default, bool):
+        raise RuleBookError(f"{page.path}: default: expected {FIELDS['default']}, got {json.dumps(default)}")
+    if not isinstance(fix, str) or fix not in _FIX:
+        raise RuleBookError(f"{page.path}: fix: expected {FIELDS['fix']}, got {json.dumps(fix)}")
+    title = _TITLE.fullmatch(page.title)
+    if title is None or title.group(1) != page.path.stem:
+        raise RuleBookError(
+            f"{page.path}: the title (first line after the front matter) must be '# {page.path.stem} kebab-case-name',"
+            f" got {page.title!r}"
+        )
+    return RuleInfo(code=title.group(1), name=title.group(2), summary=summary, default=default, fix=_FIX[fix])
 
 
 def load(rule: RuleInfo) -> Type[LintRule]:

@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List, Sequence
 from urllib.parse import quote
 
-from wxkf_lint import __version__, codes
+from wxkf_lint import __version__, codes, registry
 from wxkf_lint.baseline import SARIF_FINGERPRINT_KEY, with_fingerprints
 from wxkf_lint.findings import Finding, Fix
-from wxkf_lint.registry import RULES
 from wxkf_lint.rulebook import page_text, sections
 
 PROJECT_URL = "https://github.com/wxkf-lint/wxkf-lint"
@@ -96,12 +95,9 @@ def _rule_descriptors() -> List[Dict[str, Any]]:
         descriptors.append(
             _descriptor(code, name, summary, summary, f"# {code} {name}\n\n{summary}\n", rule_url(code))
         )
-    for rule in RULES:
+    for rule in registry.RULES:
         page = page_text(rule.code)
-        if page is None:  # an install without the rule book: the registry still names and sums up the rule
-            full, page = rule.summary, f"# {rule.code} {rule.name}\n\n{rule.summary}\n"
-        else:
-            full = " ".join(sections(page).get("What it does", rule.summary).split())
+        full = " ".join(sections(page).get("What it does", rule.summary).split())
         descriptors.append(
             _descriptor(rule.code, rule.name, rule.summary, full, page, rule_url(rule.code))
         )

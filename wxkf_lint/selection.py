@@ -13,7 +13,8 @@ import fnmatch
 from pathlib import Path, PurePath
 from typing import Iterable, List, Optional, Sequence, Set
 
-from wxkf_lint.registry import RULES, RuleInfo
+from wxkf_lint import registry
+from wxkf_lint.registry import RuleInfo
 from wxkf_lint.settings import Settings
 
 
@@ -32,7 +33,7 @@ def enabled_rules(settings: Settings) -> List[RuleInfo]:
     """The rules a run with these settings executes, in code order (read from the table: nothing is imported)."""
     selected = list(settings.select if settings.select is not None else ["WXK"]) + list(settings.extend_select)
     ignored = list(settings.ignore) + list(settings.extend_ignore)
-    return [rule for rule in RULES if _is_enabled(rule, selected, ignored)]
+    return [rule for rule in registry.RULES if _is_enabled(rule, selected, ignored)]
 
 
 def ignored_for_path(settings: Settings, path: Optional[str]) -> Set[str]:

@@ -1,7 +1,8 @@
 """The rule contract: a rule is its row in the rule table plus one entry point, ``check``.
 
-A rule's metadata (name, summary, default, fix, options) is its row in :mod:`wxkf_lint.registry`, which
-loads without this module.  The class holds only what runs: ``code`` (which row it is) and ``check``.
+A rule's metadata (name, summary, default, fix) is declared by its page (``rules/WXKnnn.md``) and read
+into :mod:`wxkf_lint.registry`'s table, which loads without this module; its options are declared by the
+options themselves.  The class holds only what runs: ``code`` (which row it is) and ``check``.
 For each file the engine builds one instance with the file's shared analysis (``self.context``, built
 once per file by :mod:`wxkf_lint.analysis`), calls ``check()`` once and collects the :class:`Report`\\ s
 it yields.  There is no traversal: what a rule needs to know about WeCom calls, responses, retries and
