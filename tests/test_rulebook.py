@@ -15,7 +15,7 @@ from tests.cli_helpers import REPO, run_wxkf
 from tests.helpers import lint
 from tests.rulebook_cases import RULES_DIR, expected_findings, page_cases
 from wxkf_lint.registry import RULES, rule_of
-from wxkf_lint.rulebook import RuleBookError, read_page, sections
+from wxkf_lint.rulebook import RuleBookError, code_blocks, read_page, sections
 
 #: "When it cannot see enough" says what keeps the rule silent where its decisive fact is unknown (SPEC §2)
 REQUIRED_SECTIONS = ("What it does", "When it cannot see enough", "Why is this bad?", "Example", "Use instead", "Fix safety")
@@ -25,8 +25,10 @@ REQUIRED_SECTIONS = ("What it does", "When it cannot see enough", "Why is this b
 def test_every_rule_has_a_complete_page(rule):
     page = read_page(RULES_DIR / f"{rule.code}.md")
     assert page.text.startswith(f"# {rule.code} {rule.name}\n")
-    missing = [name for name in REQUIRED_SECTIONS if name not in sections(page.text)]
+    parts = sections(page.text)
+    missing = [name for name in REQUIRED_SECTIONS if name not in parts]
     assert not missing, f"{page.path.name} lacks sections {missing}"
+    assert code_blocks(parts["Example"]) and code_blocks(parts["Use instead"]), "a bad and a good example, in python blocks"
 
 
 @pytest.mark.parametrize("path", sorted(RULES_DIR.glob("WXK*.md")), ids=lambda path: path.stem)
