@@ -28,7 +28,7 @@ def test_every_rule_has_a_complete_page(rule):
     parts = sections(page.text)
     missing = [name for name in REQUIRED_SECTIONS if name not in parts]
     assert not missing, f"{page.path.name} lacks sections {missing}"
-    assert code_blocks(parts["Example"]) and code_blocks(parts["Use instead"]), "a bad and a good example, in python blocks"
+    assert code_blocks(parts["Example"]) and code_blocks(parts["Use instead"]), "a bad and a good example (python blocks)"
 
 
 @pytest.mark.parametrize("path", sorted(RULES_DIR.glob("WXK*.md")), ids=lambda path: path.stem)
@@ -44,26 +44,70 @@ _BODY = "# WXK999 menu-too-long\n\n## What it does\nFinds it.\n"
 
 #: (what the page says, what the table says about it: where and what)
 MALFORMED = [
-    (_BODY, "{path}:1: a rule page starts with a front-matter block ('---' on its own line)"),
-    ('---\nsummary: "x"\n' + _BODY, "{path}: the front-matter block has no closing '---' line"),
-    (_GOOD_HEAD.replace('fix: "none"\n', ""), "{path}: the front matter lacks fix: \"safe\", \"unsafe\" or \"none\""),
-    (_GOOD_HEAD.replace("default: true\n", ""), "{path}: the front matter lacks default: true (on unless turned off) or false (opt-in)"),
-    (_GOOD_HEAD.replace("summary", "summery"), "{path}: unknown front-matter field 'summery' (the fields: summary, default, fix)"),
-    (_GOOD_HEAD.replace('"a msgmenu', "a msgmenu").replace('(95008)"', "(95008)"),
-     "{path}:2: summary: 'a msgmenu with more than 10 items (95008)' is not a JSON value (quote text: \"...\")"),
-    (_GOOD_HEAD.replace('"none"', "none"), "{path}:4: fix: 'none' is not a JSON value (quote text: \"...\")"),
-    (_GOOD_HEAD.replace('"none"', '"auto"'), "{path}: fix: expected \"safe\", \"unsafe\" or \"none\", got \"auto\""),
-    (_GOOD_HEAD.replace("true", '"yes"'), "{path}: default: expected true (on unless turned off) or false (opt-in), got \"yes\""),
-    (_GOOD_HEAD.replace('"a msgmenu with more than 10 items (95008)"', '""'), "{path}: summary: expected one line of text, in JSON quotes, got ''"),
-    (_GOOD_HEAD.replace("items (95008)", "items\\n(95008)"),
-     "{path}: summary: expected one line of text, in JSON quotes, got 'a msgmenu with more than 10 items\\n(95008)'"),
-    (_GOOD_HEAD.replace("default: true", "default:true"), "{path}:3: expected 'key: value' (the value in JSON), got 'default:true'"),
-    (_GOOD_HEAD.replace("default: true", "default: true\ndefault: false"), "{path}:4: default is declared twice"),
-    (_GOOD_HEAD + "\n" + _BODY, "{path}: the title (first line after the front matter) must be '# WXK999 kebab-case-name', got ''"),
-    (_GOOD_HEAD + _BODY.replace("WXK999", "WXK998"),
-     "{path}: the title (first line after the front matter) must be '# WXK999 kebab-case-name', got '# WXK998 menu-too-long'"),
-    (_GOOD_HEAD + _BODY.replace("menu-too-long", "Menu_Too_Long"),
-     "{path}: the title (first line after the front matter) must be '# WXK999 kebab-case-name', got '# WXK999 Menu_Too_Long'"),
+    (
+        _BODY,
+        "{path}:1: a rule page starts with a front-matter block ('---' on its own line)",
+    ),
+    (
+        '---\nsummary: "x"\n' + _BODY,
+        "{path}: the front-matter block has no closing '---' line",
+    ),
+    (
+        _GOOD_HEAD.replace('fix: "none"\n', ""),
+        "{path}: the front matter lacks fix: \"safe\", \"unsafe\" or \"none\"",
+    ),
+    (
+        _GOOD_HEAD.replace("default: true\n", ""),
+        "{path}: the front matter lacks default: true (on unless turned off) or false (opt-in)",
+    ),
+    (
+        _GOOD_HEAD.replace("summary", "summery"),
+        "{path}: unknown front-matter field 'summery' (the fields: summary, default, fix)",
+    ),
+    (
+        _GOOD_HEAD.replace('"a msgmenu', "a msgmenu").replace('(95008)"', "(95008)"),
+        "{path}:2: summary: 'a msgmenu with more than 10 items (95008)' is not a JSON value (quote text: \"...\")",
+    ),
+    (
+        _GOOD_HEAD.replace('"none"', "none"),
+        "{path}:4: fix: 'none' is not a JSON value (quote text: \"...\")",
+    ),
+    (
+        _GOOD_HEAD.replace('"none"', '"auto"'),
+        "{path}: fix: expected \"safe\", \"unsafe\" or \"none\", got \"auto\"",
+    ),
+    (
+        _GOOD_HEAD.replace("true", '"yes"'),
+        "{path}: default: expected true (on unless turned off) or false (opt-in), got \"yes\"",
+    ),
+    (
+        _GOOD_HEAD.replace('"a msgmenu with more than 10 items (95008)"', '""'),
+        "{path}: summary: expected one line of text, in JSON quotes, got ''",
+    ),
+    (
+        _GOOD_HEAD.replace("items (95008)", "items\\n(95008)"),
+        "{path}: summary: expected one line of text, in JSON quotes, got 'a msgmenu with more than 10 items\\n(95008)'",
+    ),
+    (
+        _GOOD_HEAD.replace("default: true", "default:true"),
+        "{path}:3: expected 'key: value' (the value in JSON), got 'default:true'",
+    ),
+    (
+        _GOOD_HEAD.replace("default: true", "default: true\ndefault: false"),
+        "{path}:4: default is declared twice",
+    ),
+    (
+        _GOOD_HEAD + "\n" + _BODY,
+        "{path}: the title (first line after the front matter) must be '# WXK999 kebab-case-name', got ''",
+    ),
+    (
+        _GOOD_HEAD + _BODY.replace("WXK999", "WXK998"),
+        "{path}: the title (first line after the front matter) must be '# WXK999 kebab-case-name', got '# WXK998 menu-too-long'",
+    ),
+    (
+        _GOOD_HEAD + _BODY.replace("menu-too-long", "Menu_Too_Long"),
+        "{path}: the title (first line after the front matter) must be '# WXK999 kebab-case-name', got '# WXK999 Menu_Too_Long'",
+    ),
 ]
 
 
@@ -74,6 +118,14 @@ def test_a_malformed_page_is_refused_naming_the_page_and_the_field(tmp_path, tex
     with pytest.raises(RuleBookError) as refused:
         rule_of(read_page(path))
     assert str(refused.value) == message.format(path=path)
+
+
+def test_an_unreadable_page_is_refused_naming_it(tmp_path):
+    path = tmp_path / "WXK999.md"
+    path.write_bytes(_GOOD_HEAD.encode("utf-8") + b"# WXK999 menu-too-long \xff\n")
+    with pytest.raises(RuleBookError) as refused:
+        read_page(path)
+    assert str(refused.value).startswith(f"{path}: cannot read the rule page: 'utf-8' codec can't decode byte 0xff")
 
 
 def test_a_well_formed_page_is_its_row_and_the_reader_sees_it_without_the_front_matter(tmp_path):
@@ -110,7 +162,8 @@ def _package_copy(root: Path, pages: str) -> Path:
 
 def _run_copy(root: Path, *args: str) -> subprocess.CompletedProcess:
     """``python -m wxkf_lint`` run from ``root``, so the copy there is the one imported."""
-    return subprocess.run([sys.executable, "-m", "wxkf_lint", *args], cwd=str(root), capture_output=True, text=True, timeout=120)
+    command = [sys.executable, "-m", "wxkf_lint", *args]
+    return subprocess.run(command, cwd=str(root), capture_output=True, text=True, timeout=120)
 
 
 def test_the_wheel_layout_reads_the_pages_inside_the_package(tmp_path):

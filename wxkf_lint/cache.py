@@ -6,8 +6,8 @@ exactly where a cache would help most.  Here the key is a hash of
 * the file's bytes (not its mtime: a fresh checkout of unchanged files hits),
 * the path as given (the analysis reads it: test files, per-file-ignores),
 * wxkf-lint's version, a digest of its own code and its rule table (so an edited checkout of wxkf-lint,
-  or of a rule page's front matter, never serves results of the code before the edit), LibCST's version and the Python version (positions and
-  ``WXK001``'s message come from them),
+  or of a rule page's front matter, never serves results of the code before the edit), LibCST's
+  version and the Python version (positions and ``WXK001``'s message come from them),
 * the settings that change what the file reports: the rule selection, the rule options, and the
   per-file-ignores that apply to this path, not those of other files.
 

@@ -59,7 +59,7 @@ class WxkfChecker:
         try:
             opt_in = [rule.code for rule in registry.RULES if not rule.default and rule.code in named]
             settings = load_settings(None, False, Path.cwd())
-        except (ConfigError, RuleBookError) as error:  # flake8 would print a traceback: one line and exit 2, as the runner says it
+        except (ConfigError, RuleBookError) as error:  # flake8 would print a traceback: one line and exit 2
             sys.stderr.write(f"wxkf-lint: error: {error}\n")
             raise SystemExit(2) from None
         values = dict(settings.options, **flake8_option_values(options))

@@ -66,13 +66,17 @@ def pages() -> List[Page]:
     """Every rule page, in code order (the file names are the codes)."""
     folder = pages_folder()
     if folder is None:
-        raise RuleBookError(f"no rule pages (WXK*.md) in {' or '.join(str(path) for path in _CANDIDATES)}: a broken install")
+        searched = " or ".join(str(path) for path in _CANDIDATES)
+        raise RuleBookError(f"no rule pages (WXK*.md) in {searched}: a broken install")
     return [read_page(path) for path in sorted(folder.glob("WXK*.md"))]
 
 
 def read_page(path: Path) -> Page:
     """The page at ``path``; :class:`RuleBookError` naming the file and line if its front matter is malformed."""
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise RuleBookError(f"{path}: cannot read the rule page: {error}") from None
     if not text.startswith(_FENCE):
         raise RuleBookError(f"{path}:1: a rule page starts with a front-matter block ('---' on its own line)")
     end = text.find("\n" + _FENCE, len(_FENCE) - 1)
@@ -90,7 +94,8 @@ def read_page(path: Path) -> Page:
         try:
             fields[key] = json.loads(value)
         except ValueError:
-            raise RuleBookError(f"{path}:{number}: {key}: {value!r} is not a JSON value (quote text: \"...\")") from None
+            message = f"{key}: {value!r} is not a JSON value (quote text: \"...\")"
+            raise RuleBookError(f"{path}:{number}: {message}") from None
     return Page(path=path, fields=fields, text=text[end + 1 + len(_FENCE) :])
 
 
