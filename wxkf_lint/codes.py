@@ -47,7 +47,7 @@ ENGINE_EXPLANATIONS: Dict[str, str] = {
     TOO_COMPLEX: (
         "Python that LibCST, the parser wxkf-lint builds on, cannot take: brackets or expressions nested more\n"
         "than 1,000 deep (LibCST's native parser would crash), valid Python its grammar refuses (5,000\n"
-        "implicitly concatenated literals), or a file over `max-file-size` (default 1 MiB; LibCST needs about\n"
+        "implicitly concatenated literals), or a file over `max-file-size` (default 1 MiB; LibCST needs up to\n"
         "350 times a file's size in memory). Found with Python's own parser before LibCST is given the text,\n"
         "so the run goes on. Such files are mostly generated: exclude them (`extend-exclude`), or raise\n"
         "`max-file-size` (0: no limit) for a big file you want checked."

@@ -112,7 +112,7 @@ MAX_FILE_SIZE: Option[int] = Option(
     key="max-file-size",
     default=1_048_576,
     metavar="BYTES",
-    help="bytes (of UTF-8 text) above which a WeCom file is reported as `WXK004`, not parsed (LibCST needs about "
+    help="bytes (of UTF-8 text) above which a WeCom file is reported as `WXK004`, not parsed (LibCST needs up to "
     "350 times a file's size in memory; the default is 4 times the standard library's largest module); `0`: no limit",
     validate=_non_negative_int,
     from_text=_int_text,
