@@ -179,6 +179,47 @@ def build(u, k, media_id, upload, path):
     assert_findings(source, expected)
 
 
+def test_wxk406_a_message_without_a_recipient_is_reported_only_when_a_wecom_call_sends_it():
+    """A webhook body names no recipient (the key is in the URL): the call that posts it shows it is sent."""
+    source = HEAD + '''
+WEBHOOK = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc"
+
+def post_file():
+    body = {"msgtype": "file", "file": {"media_id": "3a8asd892asd8asd-_xbYqWp5nBnG0kyRnQfKpmAAhN2Fgvo5mXqWz8ON6cE"}}
+    data = requests.post(WEBHOOK, json=body).json()
+    if data["errcode"] != 0:
+        raise RuntimeError(data["errmsg"])
+
+def file_message():
+    return {"msgtype": "file", "file": {"media_id": "3a8asd892asd8asd-_xbYqWp5nBnG0kyRnQfKpmAAhN2Fgvo5mXqWz8ON6cE"}}
+'''
+    assert_findings(source, [(11, 41, "WXK406")])
+
+
+def test_wxk406_a_received_message_fed_to_a_parser_is_not_a_body():
+    """wb-wecom-voice-mcp's self-test: a fake incoming voice callback handed to the file's own parser."""
+    source = HEAD + '''
+class VoiceChannel:
+    def __init__(self, api_base=BASE):
+        self.api_base = api_base
+
+    def parse_callback(self, data):
+        voice = data.get("voice", {})
+        return {"user": data["from"]["userid"], "media_id": voice.get("media_id")}
+
+def run_self_test():
+    callback = {
+        "msgid": "msg_001",
+        "msgtype": "voice",
+        "from": {"userid": "user_123"},
+        "voice": {"content": "hello", "media_id": "media_001", "duration": 3.5},
+    }
+    message = VoiceChannel().parse_callback(callback)
+    assert message["media_id"] == "media_001"
+'''
+    assert codes(source) == []
+
+
 def body_call(body_argument: str, setup: str = "") -> str:
     return HEAD + f'''
 def send(token, user, text, body):

@@ -16,6 +16,9 @@ from wxkf_lint.analysis.tokens import is_placeholder
 from wxkf_lint.rules.base import LintRule, Report
 
 _KEYS = ("media_id", "thumb_media_id")
+#: who an outgoing message goes to, in the bodies of message/send and kf/send_msg; an incoming message (a kf
+#: sync_msg item, a callback) names its sender instead, and carries media_ids that are no one's mistake
+_RECIPIENTS = ("touser", "toparty", "totag")
 
 
 class HardcodedMediaId(LintRule):
@@ -27,7 +30,7 @@ class HardcodedMediaId(LintRule):
             return
         for node in context.index.nodes(cst.Dict):
             items = dict_items(node)
-            if "msgtype" not in items:
+            if "msgtype" not in items or not self._is_sent(node, items):
                 continue
             for element in self._media_elements(node):
                 text = self._literal_text(element.value)
@@ -37,6 +40,11 @@ class HardcodedMediaId(LintRule):
                         f"{literal_string(element.key)} is a literal; temporary media expire 3 days after media/upload "
                         f"(40007) — upload the file and use the media_id it returns",
                     )
+
+    def _is_sent(self, message: cst.Dict, items) -> bool:
+        """The dict is a message body: a WeCom call the file shows sends it, or it names a recipient.  A
+        ``msgtype`` dict that does neither may be a message received (a self-test's callback), not sent."""
+        return message in self.context.bodies.sent_to or any(key in items for key in _RECIPIENTS)
 
     def _literal_text(self, value: cst.BaseExpression):
         """The literal, or the literal a module or class constant holds (``WELCOME_IMAGE = "3a8…"``): a constant
