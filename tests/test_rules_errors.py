@@ -645,3 +645,45 @@ def notify(token, body):
         return data
 '''
     assert_findings(source, [(17, 8, "WXK101")])
+
+
+@pytest.mark.parametrize(
+    "guard,expected",
+    [
+        ('"access_token" in data.keys()', []),
+        ('"access_token" in data', []),
+        ("data", [(11, 16, "WXK103")]),
+    ],
+)
+def test_a_presence_test_on_the_keys_guards_the_read(guard, expected):
+    """weworkhelper: the token is read only when the answer has one; an error answer (40001) has none."""
+    source = HEAD + f'''
+def get_token(corpid, secret):
+    resp = requests.get("https://qyapi.weixin.qq.com/cgi-bin/gettoken", params={{"corpid": corpid, "corpsecret": secret}})
+    data = resp.json()
+    if {guard}:
+        return data["access_token"]
+    raise RuntimeError(resp.text)
+'''
+    assert_findings(source, expected)
+
+
+@pytest.mark.parametrize(
+    "use,expected",
+    [
+        ("return json.dumps(result)", []),
+        ("text = json.dumps(result)\n    return text", []),
+        ("print(json.dumps(result))", [(10, 16, "WXK103")]),
+    ],
+)
+def test_the_answer_serialised_goes_where_its_text_goes(use, expected):
+    """zabbixqywechat: the answer returned as JSON text is handed on; printed as JSON text it is only shown."""
+    source = HEAD + f'''
+SEND = "https://qyapi.weixin.qq.com/cgi-bin/message/send?access_token=%s"
+
+def send_alert(token, body):
+    response = requests.post(SEND % token, json=body)
+    result = response.json()
+    {use}
+'''
+    assert_findings(source, expected)

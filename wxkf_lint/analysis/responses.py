@@ -25,6 +25,9 @@ _KEYS = (ERRCODE, ERRMSG)
 #: Calls that turn a response into its parsed form, keeping the family.
 _DECODERS = {"json.loads", "json.load", "loads", "load", "ujson.loads", "orjson.loads", "simplejson.loads"}
 _DECODE_ATTRIBUTES = {"text", "content", "body", "data"}
+#: Calls that give the whole answer again as text: what becomes of their value is what becomes of the answer
+#: (``return json.dumps(data)`` hands it on; ``print(json.dumps(data))`` only shows it).
+_SERIALISERS = {"json.dumps", "dumps", "ujson.dumps", "simplejson.dumps"}
 #: Calls that only look at a value: passing a response to them is neither a check nor delegation.
 _LOOK_ONLY = {"print", "str", "repr", "len", "isinstance", "type", "id", "bool", "dumps", "pformat", "pprint"}
 _LOG_METHODS = {"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "fatal"}
@@ -109,6 +112,8 @@ class ResponseAnalysis:
                 return self.family_of(func.value, depth + 1)
             if dotted_name(func) in _DECODERS and node.args:
                 return self._decoded(node.args[0].value, depth)
+            if dotted_name(func) in _SERIALISERS and node.args:
+                return self.family_of(node.args[0].value, depth + 1)
             return None
         if isinstance(node, cst.Name):
             if node.value not in self._family_names and self._family_names_ready():

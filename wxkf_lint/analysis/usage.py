@@ -107,6 +107,11 @@ class UsageAnalysis:
                 self._add_field(usage, parent, DOWNLOAD_FIELD)
             elif attribute == "headers":
                 usage.reads_headers = True
+            elif attribute == "keys" and isinstance(grand, cst.Call) and grand.func is parent and not grand.args:
+                # ``"access_token" in data.keys()`` tests presence as ``in data`` does
+                target = self.index.parent.get(grand)
+                if isinstance(target, cst.ComparisonTarget) and isinstance(target.operator, (cst.In, cst.NotIn)):
+                    usage.membership_guard = True
         elif isinstance(parent, cst.Arg):
             call = self.index.parent.get(parent)
             if (
