@@ -625,6 +625,14 @@ def send(token, body):
 ''')
     assert [(f.line, f.column, f.code) for f in plain] == [(5, 5, "WXK103")]
     assert "40014" in plain[0].message and "95" not in plain[0].message
+    robot = lint('''
+import requests
+
+def alert(key, text):
+    requests.post(f"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key={key}", json={"msgtype": "text", "text": {"content": text}})
+''')
+    assert [(f.line, f.column, f.code) for f in robot] == [(5, 5, "WXK103")]
+    assert "93000" in robot[0].message and "40014" not in robot[0].message
 
 
 def test_errmsg_comparison_only_printed_or_logged_is_not_a_branch():

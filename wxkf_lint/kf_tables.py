@@ -59,10 +59,13 @@ def kf_codes_text(endpoint: str) -> str:
 
 def failure_codes_text(endpoint: Optional[str]) -> str:
     """A few codes an endpoint answers failures with, for messages that say "WeCom answers failures (…) with
-    HTTP 200": the token codes everywhere but gettoken (which fails on its secret), then the endpoint's own
+    HTTP 200": the token codes everywhere but gettoken (which fails on its secret) and a group robot's webhook
+    (which has a key, not a token), then the endpoint's own
     kf codes, so that no message cites a 95xxx code to code that never calls a kf endpoint."""
     if endpoint == "gettoken":
         return "40001 invalid secret"
+    if (endpoint or "").startswith("webhook/"):  # a group robot's key is in its URL: no access token to expire
+        return "93000 invalid webhook key, 45009 over 20 messages a minute"
     kf = [code for code in KF_ENDPOINT_CODES.get(endpoint or "", ()) if 95000 <= code < 96000]
     own = [str(code) for code in sorted(kf, key=lambda code: (code not in (95001, 95002), code))][:2]
     return ", ".join(["40014", "42001"] + own + (["…"] if own else []))
