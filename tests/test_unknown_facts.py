@@ -469,6 +469,13 @@ def test_a_wrapper_that_never_tests_errcode_is_one_finding_at_the_wrapper():
     assert "its 2 callers drop its result" in message
 
 
+def test_a_wrapper_that_returns_nothing_is_one_finding_at_the_wrapper():
+    # sentry-for-wxwork: ``post_request`` posts and returns None, so neither caller has an answer to test
+    found = lint(WRAPPED.format(tail='print(answer)'))
+    assert [(f.line, f.column, f.code) for f in found] == [(7, 9, "WXK103")]
+    assert "returns nothing to its 2 callers" in found[0].message
+
+
 def test_a_wrapper_that_hands_the_answer_back_leaves_each_caller_its_own_finding():
     found_here = [(f.line, f.column, f.code) for f in lint(WRAPPED.format(tail="return answer"))]
     assert found_here == [(13, 9, "WXK103"), (17, 9, "WXK103")]

@@ -61,10 +61,12 @@ class UncheckedResponse(LintRule):
     def _blind_wrapper_report(self, wrapper: cst.FunctionDef, callers: List[WeComCall]) -> Report:
         endpoints = sorted({c.endpoint for c in callers if c.endpoint})
         sent = ", ".join(endpoints) or "WeCom requests"
+        callers_text = f"{len(callers)} caller{'s' if len(callers) > 1 else ''}"
+        returns = any(r.value is not None for r in self.context.index.within(cst.Return, wrapper))
+        dropped = f"its {callers_text} drop its result" if returns else f"returns nothing to its {callers_text}"
         return self.report(
             wrapper.name,
-            f"{wrapper.name.value}() sends {sent} and never tests errcode, and its {len(callers)} caller"
-            f"{'s' if len(callers) > 1 else ''} drop its result; WeCom answers failures "
+            f"{wrapper.name.value}() sends {sent} and never tests errcode, and {dropped}; WeCom answers failures "
             f"({failure_codes_text(endpoints[0] if len(endpoints) == 1 else None)}) with HTTP 200 and an errcode "
             f"— test errcode in {wrapper.name.value}() and raise or return it",
         )
@@ -121,8 +123,8 @@ class UncheckedResponse(LintRule):
 
     def _blind_wrapper(self, call: WeComCall) -> Optional[cst.FunctionDef]:
         """One root cause, one finding: the same-file wrapper a dropped call goes through, when that wrapper reads
-        no errcode and does not hand the answer back whole (it returns fields, or nothing), so no caller could
-        have checked it; the defect is the wrapper's, reported once there."""
+        no errcode and does not hand the answer back whole (it returns fields, or nothing at all), so no caller
+        could have checked it; the defect is the wrapper's, reported once there."""
         if call.kind != "wrapper":
             return None
         wrappers = [f for f in self.context.calls.wrappers if f.name.value == callee_name(call.node)]
@@ -133,7 +135,9 @@ class UncheckedResponse(LintRule):
         responses = self.context.responses
         if any(read.key == ERRCODE and index.is_inside(read.node, wrapper) for read in responses.reads.values()):
             return None
-        returns = [r for r in index.nodes(cst.Return) if r.value is not None and index.function_of(r) is wrapper]
+        returns = [r for r in index.within(cst.Return, wrapper) if r.value is not None and index.function_of(r) is wrapper]
+        if not returns and not any(index.function_of(y) is wrapper for y in index.within(cst.Yield, wrapper)):
+            return wrapper  # it gives its callers nothing: the answer is dropped inside it
         reads_fields = any(
             isinstance(sub.value, cst.Name) and index.function_of(sub) is wrapper and len(sub.slice) == 1
             and isinstance(sub.slice[0].slice, cst.Index) and literal_string(sub.slice[0].slice.value) is not None
