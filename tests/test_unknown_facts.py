@@ -476,6 +476,17 @@ def test_a_wrapper_that_returns_nothing_is_one_finding_at_the_wrapper():
     assert "returns nothing to its 2 callers" in found[0].message
 
 
+def test_a_wrapper_sending_through_an_object_the_file_does_not_show_is_no_finding_anywhere():
+    # ``cls.session`` comes from elsewhere and may raise on errcode itself; its answer is not read as raw HTTP
+    source = WRAPPED.replace("json.loads(requests.post(url=url, json=body).content)", "cls.session.post(url=url, json=body)")
+    assert "cls.session.post" in source
+    assert lint(source.format(tail="print(answer)")) == []
+    assert lint(source.format(tail="return answer")) == []
+    # the twin whose raw HTTP answer is read: whatever the session is, nothing vetted the errcode
+    raw = source.replace("cls.session.post(url=url, json=body)", "cls.session.post(url=url, json=body).json()")
+    assert [(f.line, f.column, f.code) for f in lint(raw.format(tail="print(answer)"))] == [(7, 9, "WXK103")]
+
+
 def test_a_wrapper_that_hands_the_answer_back_leaves_each_caller_its_own_finding():
     found_here = [(f.line, f.column, f.code) for f in lint(WRAPPED.format(tail="return answer"))]
     assert found_here == [(13, 9, "WXK103"), (17, 9, "WXK103")]

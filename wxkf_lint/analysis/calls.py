@@ -386,6 +386,18 @@ class CallAnalysis:
             )
         return found
 
+    def wrappers_called(self, call: cst.Call) -> FrozenSet[cst.FunctionDef]:
+        """The same-file wrappers a call may reach (every function of its name that is one)."""
+        return self._wrappers_named(callee_name(call)).functions
+
+    def senders_in(self, wrapper: cst.FunctionDef) -> List[cst.Call]:
+        """The calls by which ``wrapper`` sends what it wraps: its own WeCom calls and library calls to a URL
+        parameter (not those of functions defined inside it)."""
+        return [
+            call for call in self.index.within(cst.Call, wrapper)
+            if self.index.function_of(call) is wrapper and (call in self.calls or self._sends_with_parameter_url(call))
+        ]
+
     def _classify_wrapper_call(self, call: cst.Call) -> bool:
         name = callee_name(call)
         targets = self._wrappers_named(name)

@@ -9,7 +9,7 @@ that cannot see enough says :attr:`Fact.UNKNOWN` and the rule stays silent.
 from __future__ import annotations
 
 import enum
-from typing import Optional
+from typing import Iterable, Optional
 
 
 class Fact(enum.Enum):
@@ -28,6 +28,14 @@ class Fact(enum.Enum):
         if defect is None:
             return cls.UNKNOWN
         return cls.BAD if defect else cls.GOOD
+
+    @classmethod
+    def of_all(cls, facts: "Iterable[Fact]") -> "Fact":
+        """What several facts of one decision say together: unknown if any is (or there is none), else bad if any is."""
+        found = set(facts)
+        if not found or cls.UNKNOWN in found:
+            return cls.UNKNOWN
+        return cls.BAD if cls.BAD in found else cls.GOOD
 
     @property
     def proven_bad(self) -> bool:
