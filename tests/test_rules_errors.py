@@ -695,3 +695,50 @@ def send_alert(token, body):
     {use}
 '''
     assert_findings(source, expected)
+
+
+@pytest.mark.parametrize(
+    "uri,expected",
+    [
+        ("Bot._uri(key)", [(23, 16, "WXK103")]),
+        ("self._uri(key)", [(23, 16, "WXK103")]),
+        # a method of an object the file does not show may return anything
+        ("registry._uri(key)", []),
+    ],
+)
+def test_a_url_returned_by_a_same_file_function_is_that_url(uri, expected):
+    """wxworkbot: ``self.uri = Bot.__get_uri(key)``, which returns ``Bot.BASE_URL + key``; the answer is only logged."""
+    source = HEAD + f'''
+import logging
+
+log = logging.getLogger(__name__)
+
+
+class Bot:
+    BASE_URL = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key="
+
+    @staticmethod
+    def _uri(key):
+        return Bot.BASE_URL + key
+
+    def __init__(self, key, registry):
+        self.uri = {uri}
+
+    def send(self, body):
+        resp = requests.post(self.uri, json=body)
+        log.debug("status %d: %s", resp.status_code, resp.text)
+'''
+    assert_findings(source, expected)
+
+
+def test_a_function_with_two_returns_gives_no_url():
+    source = HEAD + '''
+def _uri(key, staging):
+    if staging:
+        return "https://example.test/send?key=" + key
+    return "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=" + key
+
+def send(key, body, staging):
+    requests.post(_uri(key, staging), json=body)
+'''
+    assert codes(source) == []

@@ -100,6 +100,7 @@ class SyntaxIndex:
         self._type_orders: Dict[type, List[int]] = {}
         self._by_function: Dict[type, Dict[cst.CSTNode, List[cst.CSTNode]]] = {}
         self._classes_by_name: Optional[Dict[str, List[cst.ClassDef]]] = None
+        self._functions_by_name: Optional[Dict[str, List[cst.FunctionDef]]] = None
         self._groups: Optional[tuple] = None
         self._walk(module)
         self._enclosing()
@@ -233,6 +234,14 @@ class SyntaxIndex:
             for klass in self.nodes(cst.ClassDef):
                 self._classes_by_name[klass.name.value].append(klass)
         return self._classes_by_name.get(name, [])
+
+    def functions_named(self, name: str) -> List[cst.FunctionDef]:
+        """The functions and methods of the file called ``name``, in source order."""
+        if self._functions_by_name is None:
+            self._functions_by_name = defaultdict(list)
+            for function in self.nodes(cst.FunctionDef):
+                self._functions_by_name[function.name.value].append(function)
+        return self._functions_by_name.get(name, [])
 
     def bindings_named(self, name: str) -> List[Tuple[cst.CSTNode, List[Binding]]]:
         """(scope, bindings) of every scope that binds ``name``, in the order of :attr:`bindings`."""

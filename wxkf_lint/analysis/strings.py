@@ -66,6 +66,26 @@ def literal_string(node: cst.CSTNode) -> Optional[str]:
     return "".join(values)
 
 
+def _returned_by_same_file_function(call: cst.Call, index: SyntaxIndex) -> Optional[cst.BaseExpression]:
+    """What ``url()``, ``self._url(path)`` or ``Bot.__get_uri(key)`` returns, when the file has one function of
+    that name and it has one ``return``: its parameters stay unknown parts of the text.  A method of any other
+    object (``client.url()``) may be anyone's."""
+    func = call.func
+    if isinstance(func, cst.Name):
+        name = func.value
+    elif isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and (
+        func.value.value in ("self", "cls") or index.classes_named(func.value.value)
+    ):
+        name = func.attr.value
+    else:
+        return None
+    functions = index.functions_named(name)
+    if len(functions) != 1:
+        return None
+    returns = [r for r in index.within(cst.Return, functions[0]) if index.function_of(r) is functions[0]]
+    return returns[0].value if len(returns) == 1 else None
+
+
 def static_text(node: cst.CSTNode, index: SyntaxIndex, _depth: int = 0, _seen: Optional[Set[int]] = None) -> Optional[str]:
     """Fold ``node`` to the text it builds, or None when it is not a string expression at all."""
     if _depth > _MAX_DEPTH:
@@ -112,7 +132,8 @@ def static_text(node: cst.CSTNode, index: SyntaxIndex, _depth: int = 0, _seen: O
             texts = [fold(arg.value) for arg in node.args if arg.keyword is None]
             if any(text is not None for text in texts):
                 return "/".join(text or UNKNOWN for text in texts)
-        return None
+        returned = _returned_by_same_file_function(node, index)
+        return fold(returned) if returned is not None else None
     if isinstance(node, cst.Name):
         if id(node) in seen:
             return None
