@@ -234,6 +234,9 @@ def send(token, user, text, body):
     [
         ('data=f\'{{"touser": "{user}", "msgtype": "text", "text": {{"content": "{text}"}}}}\'', "", [(9, 75, "WXK501")]),
         ('data=payload', '    payload = \'{"touser": "%s", "msgtype": "text"}\' % user\n', [(9, 15, "WXK501")]),
+        # encoded under a name of its own first (qiyeweixin notify): still the hand-built text that is sent
+        ('data=encoded', '    payload = \'{"touser": "%s"}\' % user\n    encoded = payload.encode("utf-8")\n', [(9, 15, "WXK501")]),
+        ('data=encoded', '    encoded = body.encode("utf-8")\n', []),
         ('data="{" + \'"touser": "\' + user + \'"}\'', "", [(9, 75, "WXK501")]),
         ('data=\'{{"touser": "{}"}}\'.format(user)', "", [(9, 75, "WXK501")]),
         ('data=json.dumps(body, ensure_ascii=False)', "", []),

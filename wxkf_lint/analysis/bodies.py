@@ -57,16 +57,21 @@ class BodyAnalysis:
             if call.endpoint and isinstance(value, cst.Dict):
                 self.sent_to[value] = call.endpoint
 
-    def resolve(self, expression: cst.BaseExpression) -> cst.BaseExpression:
+    def resolve(self, expression: cst.BaseExpression, _depth: int = 0) -> cst.BaseExpression:
         """A name bound to a dict literal, ``dict(...)`` or a built string resolves to that value;
-        ``text.encode("utf-8")`` resolves like ``text``."""
+        ``text.encode("utf-8")`` resolves like ``text``, also through a name (``data = text.encode()``)."""
+        if _depth > 8:
+            return expression
         if isinstance(expression, cst.Call) and isinstance(expression.func, cst.Attribute) and expression.func.attr.value == "encode":
-            return self.resolve(expression.func.value)
+            return self.resolve(expression.func.value, _depth + 1)
         if isinstance(expression, cst.Name):
             binding = self.index.lookup(expression.value, expression)
             if binding is not None and isinstance(binding.value, cst.BaseExpression) and binding.node is not expression:
-                if isinstance(binding.value, (cst.Dict, cst.Call, cst.FormattedString, cst.BinaryOperation, cst.SimpleString, cst.ConcatenatedString)):
-                    return binding.value
+                value = binding.value
+                if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and value.func.attr.value == "encode":
+                    return self.resolve(value, _depth + 1)
+                if isinstance(value, (cst.Dict, cst.Call, cst.FormattedString, cst.BinaryOperation, cst.SimpleString, cst.ConcatenatedString)):
+                    return value
         return expression
 
     # -- kf message literals --------------------------------------------------------------------------
