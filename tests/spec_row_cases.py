@@ -732,8 +732,15 @@ class Sender:
         if data["errcode"] != 0:
             raise RuntimeError(data["errmsg"])
 ''', []),
-    Case('104 httpx async aread', 'WXK104', '''
+    Case('104 httpx client annotated', 'WXK104', '''
 async def fetch(client: httpx.AsyncClient, token, media_id, path):
+    r = await client.get(f"{BASE}/media/get", params={"access_token": token, "media_id": media_id})
+    r.raise_for_status()
+    with open(path, "wb") as f:
+        f.write(r.content)
+''', [(6, 9)]),
+    Case('104 client parameter unknown', 'WXK104', '''
+async def fetch(client, token, media_id, path):
     r = await client.get(f"{BASE}/media/get", params={"access_token": token, "media_id": media_id})
     r.raise_for_status()
     with open(path, "wb") as f:

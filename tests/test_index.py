@@ -15,7 +15,7 @@ import libcst as cst
 import pytest
 
 from wxkf_lint.analysis.index import SyntaxIndex
-from wxkf_lint.analysis.syntax import names_in
+from wxkf_lint.analysis.syntax import callee_name, names_in
 
 SOURCE = textwrap.dedent(
     '''
@@ -128,3 +128,21 @@ def test_classes_named(index: SyntaxIndex) -> None:
     assert [c.name.value for c in index.classes_named("Client")] == ["Client"]
     assert [c.name.value for c in index.classes_named("Local")] == ["Local"]
     assert index.classes_named("Missing") == []
+
+
+def test_calls_named_matches_callee_name(index: SyntaxIndex) -> None:
+    for name in ("post", "get", "range", "check", "RuntimeError", "missing"):
+        assert index.calls_named(name) == [c for c in index.nodes(cst.Call) if callee_name(c) == name]
+    assert len(index.calls_named("post")) == 4
+
+
+def test_name_uses_are_the_names_of_one_function(index: SyntaxIndex) -> None:
+    functions = [index.module(), *index.nodes(cst.FunctionDef), *index.nodes(cst.Lambda)]
+    for function in functions:
+        for spelled in {name.value for name in index.nodes(cst.Name)} | {"missing"}:
+            naive = [n for n in index.nodes(cst.Name) if n.value == spelled and index.function_of(n) is function]
+            assert index.name_uses(spelled, function) == naive
+    outer = next(f for f in index.nodes(cst.FunctionDef) if f.name.value == "outer")
+    # the assignment's target, ``data["errcode"]`` and the comprehension's ``data["msg_list"]``; the lambda's
+    # default ``d=data`` is in the lambda's subtree, so the lambda's
+    assert len(index.name_uses("data", outer)) == 3

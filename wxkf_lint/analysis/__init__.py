@@ -86,28 +86,28 @@ class FileContext:
         """Media downloads whose bytes are written or returned without a content check."""
         from wxkf_lint.analysis.downloads import DownloadAnalysis
 
-        return DownloadAnalysis(self)
+        return DownloadAnalysis(self.index, self.calls, self.callees)
 
     @cached_property
     def token_fetches(self):  # -> wxkf_lint.analysis.token_fetches.TokenFetches
         """gettoken calls that run on every call of a function that sends a WeCom request (no cache between)."""
         from wxkf_lint.analysis.token_fetches import TokenFetches
 
-        return TokenFetches(self)
+        return TokenFetches(self.index, self.calls)
 
     @cached_property
     def resends(self):  # -> wxkf_lint.analysis.resends.Resends
         """Sends re-sent after a read timeout with no way for WeCom to recognise the duplicate."""
         from wxkf_lint.analysis.resends import Resends
 
-        return Resends(self)
+        return Resends(self.index, self.calls, self.retries.sites, self.bodies)
 
     @cached_property
     def refresh_resends(self):  # -> wxkf_lint.analysis.refresh_resends.RefreshResends
         """Requests repeated after a token refresh with what was built from the old token."""
         from wxkf_lint.analysis.refresh_resends import RefreshResends
 
-        return RefreshResends(self)
+        return RefreshResends(self.index, self.calls, self.code_tests)
 
     @cached_property
     def callees(self):  # -> wxkf_lint.analysis.callees.CalleeLibraries

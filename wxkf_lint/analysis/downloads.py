@@ -7,30 +7,24 @@ with that key, aiohttp's ``resp.content_type``, any name or key spelled ``conten
 (``resp.json()``, ``json.loads(content)``), reads an ``errcode`` key, or looks into the bytes
 (``b"errcode" in content``, ``content.startswith(b"{")``).  It is *unknown* — never reported — when the
 response or its bytes are handed to code the analysis does not read (``save(resp)``, ``process(content)``),
-or when the request goes through an object whose class is not a known HTTP library's.
+or when the request goes through an object whose class the file does not show to be a known HTTP library's
+(:class:`~wxkf_lint.analysis.callees.CalleeLibraries`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, List, Optional
+from typing import List, Optional
 
 import libcst as cst
 
-from wxkf_lint.analysis.calls import WeComCall
+from wxkf_lint.analysis.callees import CalleeLibraries
+from wxkf_lint.analysis.calls import CallAnalysis, WeComCall
+from wxkf_lint.analysis.index import SyntaxIndex
 from wxkf_lint.analysis.strings import literal_string
-from wxkf_lint.analysis.syntax import callee_name, dotted_name, receiver
-
-if TYPE_CHECKING:
-    from wxkf_lint.analysis import FileContext
+from wxkf_lint.analysis.syntax import callee_name, dotted_name
 
 DOWNLOAD_ENDPOINTS = ("media/get", "media/get/jssdk")
-_LIBRARIES = ("requests", "httpx", "aiohttp", "urllib", "urllib3")
-_SESSION_FACTORIES = {
-    "requests.Session", "requests.session", "Session", "httpx.Client", "httpx.AsyncClient", "Client", "AsyncClient",
-    "aiohttp.ClientSession", "ClientSession", "urllib3.PoolManager", "PoolManager",
-}
-_MODULE_FUNCTIONS = {"urlopen", "urllib.request.urlopen", "request.urlopen"}
 #: Attributes and methods of a response that hold or yield its body.
 _BODY_PARTS = {"content", "raw", "body", "data", "text", "read", "aread", "iter_content", "iter_bytes", "iter_raw",
                "aiter_bytes", "aiter_raw", "iter_chunked", "iter_any", "stream"}
@@ -53,36 +47,18 @@ class Download:
 
 
 class DownloadAnalysis:
-    """Finds media downloads whose bytes reach a file or the caller unchecked (proven, not guessed)."""
+    """Finds media downloads whose bytes reach a file or the caller unchecked (proven, not guessed), from the
+    file's index, its WeCom calls and which library each call goes through: only a known HTTP library's answer
+    is the raw download (an SDK's own ``self.download(...)`` may check it)."""
 
-    def __init__(self, context: "FileContext") -> None:
-        self.context = context
-        self.index = context.index
+    def __init__(self, index: SyntaxIndex, calls: CallAnalysis, callees: CalleeLibraries) -> None:
+        self.index = index
         self.unchecked: List[Download] = []
-        for call in context.calls.calls.values():
-            if call.kind == "http" and call.endpoint in DOWNLOAD_ENDPOINTS and self._known_library(call.node):
+        for call in calls.calls.values():
+            if call.kind == "http" and call.endpoint in DOWNLOAD_ENDPOINTS and callees.library_of(call.node) is not None:
                 found = self._judge(call)
                 if found is not None:
                     self.unchecked.append(found)
-
-    # -- which library sends it -----------------------------------------------------------------------
-    def _known_library(self, call: cst.Call) -> bool:
-        """``requests.get``, ``urlopen``, or a method of a session a known library made (``s = requests.Session()``,
-        ``async with aiohttp.ClientSession() as s``, ``self.session = httpx.Client()``)."""
-        name = dotted_name(call.func)
-        if name.split(".", 1)[0] in _LIBRARIES or name in _MODULE_FUNCTIONS:
-            return True
-        owner = receiver(call)
-        if isinstance(owner, cst.Name):
-            binding = self.index.lookup(owner.value, call)
-        elif isinstance(owner, cst.Attribute) and dotted_name(owner.value) == "self":
-            binding = self.index.lookup_self_attribute(owner.attr.value, call)
-        else:
-            return False
-        value = binding.value if binding is not None else None
-        if isinstance(value, cst.BooleanOperation) and isinstance(value.operator, cst.Or):
-            value = value.right  # ``session or requests.Session()``: a given session of the kind it defaults to
-        return isinstance(value, cst.Call) and dotted_name(value.func) in _SESSION_FACTORIES
 
     # -- the response and its bytes -------------------------------------------------------------------
     def _is_response(self, node: cst.CSTNode, call: cst.Call) -> bool:

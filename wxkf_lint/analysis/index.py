@@ -15,7 +15,7 @@ from typing import DefaultDict, Dict, Iterator, List, Optional, Tuple, Type, Typ
 
 import libcst as cst
 
-from wxkf_lint.analysis.syntax import names_in
+from wxkf_lint.analysis.syntax import callee_name, names_in
 
 N = TypeVar("N", bound=cst.CSTNode)
 
@@ -101,6 +101,8 @@ class SyntaxIndex:
         self._by_function: Dict[type, Dict[cst.CSTNode, List[cst.CSTNode]]] = {}
         self._classes_by_name: Optional[Dict[str, List[cst.ClassDef]]] = None
         self._functions_by_name: Optional[Dict[str, List[cst.FunctionDef]]] = None
+        self._calls_by_name: Optional[Dict[str, List[cst.Call]]] = None
+        self._name_uses: Optional[Dict[Tuple[cst.CSTNode, str], List[cst.Name]]] = None
         self._groups: Optional[tuple] = None
         self._walk(module)
         self._enclosing()
@@ -242,6 +244,24 @@ class SyntaxIndex:
             for function in self.nodes(cst.FunctionDef):
                 self._functions_by_name[function.name.value].append(function)
         return self._functions_by_name.get(name, [])
+
+    def calls_named(self, name: str) -> List[cst.Call]:
+        """The calls whose callee's last name (:func:`~wxkf_lint.analysis.syntax.callee_name`) is ``name``, in
+        source order: who calls a same-file function, asked per function or per retry site."""
+        if self._calls_by_name is None:
+            self._calls_by_name = defaultdict(list)
+            for call in self.nodes(cst.Call):
+                self._calls_by_name[callee_name(call)].append(call)
+        return self._calls_by_name.get(name, [])
+
+    def name_uses(self, name: str, function: cst.CSTNode) -> List[cst.Name]:
+        """The ``Name`` nodes spelled ``name`` whose :meth:`function_of` is ``function``, in source order: the
+        uses of a local, asked per response read that binds one."""
+        if self._name_uses is None:
+            self._name_uses = defaultdict(list)
+            for node in self.nodes(cst.Name):
+                self._name_uses[(self.function_of(node), node.value)].append(node)
+        return self._name_uses.get((function, name), [])
 
     def bindings_named(self, name: str) -> List[Tuple[cst.CSTNode, List[Binding]]]:
         """(scope, bindings) of every scope that binds ``name``, in the order of :attr:`bindings`."""

@@ -18,19 +18,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Dict, List, Optional, Set
+from typing import Dict, List, Optional, Set
 
 import libcst as cst
 
-from wxkf_lint.analysis.calls import WeComCall
-from wxkf_lint.analysis.codesets import OTHER
 from wxkf_lint.analysis.bodies import dict_items
+from wxkf_lint.analysis.calls import CallAnalysis, WeComCall
+from wxkf_lint.analysis.codesets import OTHER, CodeTests
+from wxkf_lint.analysis.index import SyntaxIndex
 from wxkf_lint.analysis.strings import UNKNOWN, static_text
 from wxkf_lint.analysis.syntax import callee_name, keyword_arg, names_in
 from wxkf_lint.kf_tables import TOKEN_CODES
-
-if TYPE_CHECKING:
-    from wxkf_lint.analysis import FileContext
 
 _TOKEN_NAME = re.compile(r"^_*(access_?)?token$", re.I)
 #: Keywords besides the URL that carry the token into a request.
@@ -47,14 +45,17 @@ class StaleRepeat:
 
 
 class RefreshResends:
-    def __init__(self, context: "FileContext") -> None:
-        self.context = context
-        self.index = context.index
+    """The stale repeats of one file, in :attr:`stale`, from its index, its WeCom calls and its errcode tests
+    (which ``if`` singles out 40014/42001)."""
+
+    def __init__(self, index: SyntaxIndex, calls: CallAnalysis, tests: CodeTests) -> None:
+        self.index = index
+        self.calls = calls
+        self.tests = tests
         self.stale: List[StaleRepeat] = []
         self._rank: Optional[Dict[cst.Call, int]] = None
-        if not context.calls.calls:
+        if not calls.calls:
             return
-        self.tests = context.code_tests
         for branch in self.index.nodes(cst.If):
             if self._is_refresh_test(branch.test):
                 found = self._stale_repeat(branch)
@@ -75,7 +76,7 @@ class RefreshResends:
         if not self._refreshes(body):
             return None
         for call in self.index.within_block(cst.Call, body):
-            sent = self.context.calls.calls.get(call)
+            sent = self.calls.calls.get(call)
             if sent is not None and sent.endpoint != "gettoken":
                 carrier = self._stale_carrier(sent, body, function)
                 if carrier is not None:
@@ -96,13 +97,13 @@ class RefreshResends:
     def _refreshes(self, body: cst.BaseSuite) -> bool:
         """The branch does something before repeating: a call that is not a WeCom request, or an assignment."""
         for call in self.index.within_block(cst.Call, body):
-            if call not in self.context.calls.calls:
+            if call not in self.calls.calls:
                 return True
         return bool(self.index.within_block(cst.Assign, body))
 
     def _calls_in(self, region: cst.CSTNode) -> List[WeComCall]:
         """The WeCom calls that run as part of ``region``, in the order the call analysis found them."""
-        calls = self.context.calls.calls
+        calls = self.calls.calls
         if self._rank is None:
             self._rank = {node: number for number, node in enumerate(calls)}
         found = [node for node in self.index.within_block(cst.Call, region) if node in calls]

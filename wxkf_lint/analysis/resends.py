@@ -16,18 +16,18 @@ for ever and never raises a read timeout).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Dict, List, Optional
+from typing import TYPE_CHECKING, Dict, List, Optional, Sequence
 
 import libcst as cst
 
-from wxkf_lint.analysis.bodies import dict_items
-from wxkf_lint.analysis.calls import WeComCall
+from wxkf_lint.analysis.bodies import BodyAnalysis, dict_items
+from wxkf_lint.analysis.calls import CallAnalysis, WeComCall
 from wxkf_lint.analysis.exceptions import ExceptionNames
+from wxkf_lint.analysis.index import SyntaxIndex
 from wxkf_lint.analysis.strings import literal_string
 from wxkf_lint.analysis.syntax import dotted_name, int_literal, keyword_arg
 
 if TYPE_CHECKING:
-    from wxkf_lint.analysis import FileContext
     from wxkf_lint.analysis.retries import RetrySite
 
 KF_SENDS = ("kf/send_msg", "kf/send_msg_on_event")
@@ -45,17 +45,24 @@ class UnsafeResend:
 
 
 class Resends:
-    def __init__(self, context: "FileContext") -> None:
-        self.context = context
-        self.index = context.index
+    """The unsafe re-sends of one file, in :attr:`unsafe`, from the file's index, its WeCom calls, its retry sites
+    and its request bodies (followed through local names)."""
+
+    def __init__(self, index: SyntaxIndex, calls: CallAnalysis, sites: Sequence["RetrySite"], bodies: BodyAnalysis) -> None:
+        self.index = index
+        self.bodies = bodies
         self.unsafe: List[UnsafeResend] = []
-        sends = [c for c in context.calls.calls.values() if c.endpoint in KF_SENDS + (APP_SEND,)]
+        #: the node each ``HTTPAdapter(max_retries=…)`` is given → the adapters; each ``X.mount(prefix, …)``'s
+        #: adapter node → the receivers ``X``: found once, on the first transport retry that needs them
+        self._adapters: Optional[Dict[cst.CSTNode, List[cst.Call]]] = None
+        self._mounts: Dict[cst.CSTNode, List[cst.BaseExpression]] = {}
+        sends = [c for c in calls.calls.values() if c.endpoint in KF_SENDS + (APP_SEND,)]
         if not sends:
             return
         #: each send's place in ``sends``
         self._rank: Dict[cst.Call, int] = {send.node: number for number, send in enumerate(sends)}
         names = ExceptionNames(self.index)
-        for site in context.retries.sites:
+        for site in sites:
             if site.shape == "transport":
                 self._transport_resends(site, sends)
                 continue
@@ -101,7 +108,7 @@ class Resends:
         methods = keyword_arg(retry, "allowed_methods", "method_whitelist")
         if methods is None:
             return False
-        value = self.context.bodies.resolve(methods.value)
+        value = self.bodies.resolve(methods.value)
         if dotted_name(value) in ("False", "None"):
             return True  # retry every method
         if isinstance(value, cst.Call) and dotted_name(value.func) in ("frozenset", "set", "tuple", "list") and value.args:
@@ -111,27 +118,28 @@ class Resends:
 
     def _mounted_on(self, retry: cst.Call) -> List[cst.BaseExpression]:
         """The receivers ``X`` of ``X.mount(prefix, HTTPAdapter(max_retries=retry))`` (also through names)."""
-        adapters = [
-            call for call in self.index.nodes(cst.Call)
-            if dotted_name(call.func).endswith("HTTPAdapter") and self._is_value(keyword_arg(call, "max_retries"), retry)
-        ]
-        receivers = []
-        for call in self.index.nodes(cst.Call):
-            if isinstance(call.func, cst.Attribute) and call.func.attr.value == "mount" and len(call.args) == 2:
-                if any(self._is_value(call.args[1], adapter) for adapter in adapters):
-                    receivers.append(call.func.value)
-        return receivers
+        if self._adapters is None:
+            self._adapters = {}
+            for call in self.index.nodes(cst.Call):
+                if dotted_name(call.func).endswith("HTTPAdapter"):
+                    self._add_given(self._adapters, keyword_arg(call, "max_retries"), call)
+                elif isinstance(call.func, cst.Attribute) and call.func.attr.value == "mount" and len(call.args) == 2:
+                    self._add_given(self._mounts, call.args[1], call.func.value)
+        adapters = self._adapters.get(retry, [])
+        receivers = [receiver for adapter in adapters for receiver in self._mounts.get(adapter, [])]
+        return sorted(receivers, key=self.index.order.__getitem__)
 
-    def _is_value(self, argument: Optional[cst.Arg], node: cst.CSTNode) -> bool:
+    def _add_given(self, table: Dict[cst.CSTNode, list], argument: Optional[cst.Arg], holder: cst.CSTNode) -> None:
+        """Record ``holder`` under the node ``argument`` gives: its value, or the value of the name it is (the
+        binding that name sees where it is read)."""
         if argument is None:
-            return False
-        value = argument.value
-        if value is node:
-            return True
+            return
+        value: Optional[cst.CSTNode] = argument.value
         if isinstance(value, cst.Name):
             binding = self.index.lookup(value.value, value)
-            return binding is not None and binding.value is node
-        return False
+            value = binding.value if binding is not None else None
+        if value is not None:
+            table.setdefault(value, []).append(holder)
 
     def _same_session(self, owner: cst.CSTNode, mounted: cst.CSTNode) -> bool:
         """``self.session`` in the same class, or one name in the same function (or at module level)."""
@@ -167,7 +175,7 @@ class Resends:
     def _duplicate_unrecognised(self, send: WeComCall, container: cst.CSTNode) -> bool:
         if send.body is None:
             return False
-        body = self.context.bodies.resolve(send.body)
+        body = self.bodies.resolve(send.body)
         if not isinstance(body, cst.Dict) or any(not isinstance(e, cst.DictElement) for e in body.elements):
             return False  # not visible: unknown
         values = {key: element.value for key, element in dict_items(body).items()}
@@ -183,10 +191,7 @@ class Resends:
         found = {}
         if not isinstance(expression, cst.Name):
             return found
-        scope = self.index.function_of(expression)
-        for assign in self.index.nodes(cst.Assign):
-            if self.index.function_of(assign) is not scope:
-                continue
+        for assign in self.index.in_function(cst.Assign, self.index.function_of(expression)):
             for target in assign.targets:
                 node = target.target
                 if isinstance(node, cst.Subscript) and isinstance(node.value, cst.Name) and node.value.value == expression.value:

@@ -15,14 +15,13 @@ decorator: cached or unknown).  ``__init__`` fetching once per object is not per
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Dict, List, Optional, Set
+from typing import Dict, List, Optional, Set
 
 import libcst as cst
 
+from wxkf_lint.analysis.calls import CallAnalysis
+from wxkf_lint.analysis.index import SyntaxIndex
 from wxkf_lint.analysis.syntax import callee_name, dotted_name
-
-if TYPE_CHECKING:
-    from wxkf_lint.analysis import FileContext
 
 _PLAIN_DECORATORS = {"staticmethod", "classmethod"}
 
@@ -36,12 +35,14 @@ class PerCallFetch:
 
 
 class TokenFetches:
-    def __init__(self, context: "FileContext") -> None:
-        self.context = context
-        self.index = context.index
+    """The per-call token fetches of one file, in :attr:`per_call`, from its index and its WeCom calls (which
+    send, which are ``gettoken``, and the same-file functions by name)."""
+
+    def __init__(self, index: SyntaxIndex, calls: CallAnalysis) -> None:
+        self.index = index
+        self.calls = calls
         self.per_call: List[PerCallFetch] = []
         self._rank: Optional[Dict[cst.Call, int]] = None
-        calls = context.calls
         gettoken = [c.node for c in calls.calls.values() if c.endpoint == "gettoken" and c.kind != "wechatpy"]
         if not gettoken:
             return
@@ -63,7 +64,7 @@ class TokenFetches:
     def _find_per_call(self, gettoken: List[cst.Call]) -> None:
         served: Dict[cst.Call, List[cst.FunctionDef]] = {}
         senders = {
-            self.index.function_of(c.node) for c in self.context.calls.calls.values() if c.endpoint != "gettoken"
+            self.index.function_of(c.node) for c in self.calls.calls.values() if c.endpoint != "gettoken"
         }
         for sender in senders:
             if not isinstance(sender, cst.FunctionDef) or sender.name.value == "__init__":
@@ -96,7 +97,7 @@ class TokenFetches:
         ``url``, ``self.token``) the function binds from it."""
         carriers: Set[str] = set()
         # a helper that stores what it fetched (``self.token = …``) serves the requests that read that attribute
-        for definition in self.context.calls.functions.get(callee_name(fetch), []) if fetch not in self.context.calls.calls else []:
+        for definition in self.calls.functions.get(callee_name(fetch), []) if fetch not in self.calls.calls else []:
             carriers |= {name for name, _ in self.index.bindings_in_function(definition) if name.startswith("self.")}
         bindings = [
             (name, binding.value) for name, binding in self.index.bindings_in_function(sender)
@@ -109,7 +110,7 @@ class TokenFetches:
                 if name not in carriers and self._mentions(value, fetch, carriers):
                     carriers.add(name)
                     changed = True
-        calls = self.context.calls.calls
+        calls = self.calls.calls
         for node in self.index.in_function(cst.Call, sender):
             call = calls.get(node)
             if call is not None and call.endpoint != "gettoken":
@@ -137,7 +138,7 @@ class TokenFetches:
             return None
         if not isinstance(func, (cst.Name, cst.Attribute)):
             return None
-        definitions = self.context.calls.functions.get(callee_name(call), [])
+        definitions = self.calls.functions.get(callee_name(call), [])
         if not definitions or not all(d in self._fetchers for d in definitions):
             return None
         if any(self.index.is_inside(call, d) for d in definitions):

@@ -283,8 +283,8 @@ class UsageAnalysis:
             name = parent.targets[0].target.value  # ``status = data["errmsg"]`` … ``if status != "ok"``
             function = self.index.function_of(parent)
             return any(
-                use.value == name and self.index.function_of(use) is function and self._compares_text(use)
-                for use in self.index.nodes(cst.Name) if use is not parent.targets[0].target
+                self._compares_text(use)
+                for use in self.index.name_uses(name, function) if use is not parent.targets[0].target
             )
         return isinstance(parent, (cst.Comparison, cst.ComparisonTarget)) or (
             isinstance(parent, cst.Attribute) and parent.value is node

@@ -50,7 +50,7 @@ class RetryAnalysis:
         sites = LoopSites(file, flow, pauses, renewals, decorators).find()
         sites += RecursionSites(file, flow, pauses, renewals).find()
         sites += decorators.find()
-        sites += transport_sites(context)
+        sites += transport_sites(context.index, context.calls)
         self.sites = merge_shared(sites)
 
 

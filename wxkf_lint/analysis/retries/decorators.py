@@ -22,7 +22,7 @@ from wxkf_lint.analysis.facts import Fact
 from wxkf_lint.analysis.index import SyntaxIndex
 from wxkf_lint.analysis.retries.flow import Flow
 from wxkf_lint.analysis.retries.raises import Raises
-from wxkf_lint.analysis.retries.scope import NETWORK_EXCEPTIONS, RetryFile, inside, int_value
+from wxkf_lint.analysis.retries.scope import NETWORK_EXCEPTIONS, RetryFile, int_value
 from wxkf_lint.analysis.retries.site import UNKNOWN_BOUND, Bound, RetrySite
 from wxkf_lint.analysis.retries.waits import Renewals
 from wxkf_lint.analysis.strings import simple_string_value
@@ -37,6 +37,19 @@ def imported_modules(index: SyntaxIndex) -> Set[str]:
     for node in index.nodes(cst.ImportFrom):
         if node.module is not None:
             found.add(dotted_name(node.module).split(".")[0])
+    return found
+
+
+def _imported_names(index: SyntaxIndex) -> Dict[str, str]:
+    """Local name → the top-level module of the first ``from m import name`` (or ``… as name``) that binds it."""
+    found: Dict[str, str] = {}
+    for node in index.nodes(cst.ImportFrom):
+        if node.module is None or isinstance(node.names, cst.ImportStar):
+            continue
+        module = dotted_name(node.module).split(".")[0]
+        for alias in node.names:
+            local = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else dotted_name(alias.name)
+            found.setdefault(local, module)
     return found
 
 
@@ -138,6 +151,8 @@ class DecoratorSites:
         self.index = file.index
         self.tests = file.tests
         self.universe = file.universe
+        self._function_names: FrozenSet[str] = frozenset(f.name.value for f in self.index.nodes(cst.FunctionDef))
+        self._imported_from = _imported_names(self.index)
 
     def find(self) -> List[RetrySite]:
         """The retry decorators on the file's sending functions."""
@@ -145,9 +160,10 @@ class DecoratorSites:
         imports = imported_modules(self.index)
         if not imports & {"tenacity", "backoff", "retrying"}:
             return sites
-        calls = self.file.context.calls.calls
+        # the scopes whose own code makes a WeCom call (``inside`` a function is "its scope is that function")
+        sending_scopes = {self.index.scope_of(call) for call in self.file.context.calls.calls}
         for function in self.index.nodes(cst.FunctionDef):
-            if function.name.value not in self.file.sending_names and not any(inside(self.index, c, function) for c in calls):
+            if function.name.value not in self.file.sending_names and function not in sending_scopes:
                 continue
             for decorator in function.decorators:
                 site = self._decorator_site(function, decorator, imports)
@@ -161,16 +177,9 @@ class DecoratorSites:
         head, _, _ = name.partition(".")
         if "." in name:
             return head
-        if any(f.name.value == name for f in self.index.nodes(cst.FunctionDef)) or self.index.lookup(name, at) is not None:
+        if name in self._function_names or self.index.lookup(name, at) is not None:
             return None  # the file's own ``def retry`` / ``retry = …`` shadows any import of that name
-        for node in self.index.nodes(cst.ImportFrom):
-            if node.module is None or isinstance(node.names, cst.ImportStar):
-                continue
-            for alias in node.names:
-                local = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else dotted_name(alias.name)
-                if local == name:
-                    return dotted_name(node.module).split(".")[0]
-        return None
+        return self._imported_from.get(name)
 
     def _decorator_site(self, function: cst.FunctionDef, decorator: cst.Decorator, imports: Set[str]) -> Optional[RetrySite]:
         expression = decorator.decorator

@@ -9,7 +9,7 @@ import libcst as cst
 
 from wxkf_lint.analysis.codesets import OTHER, Codes, Predicate, int_set
 from wxkf_lint.analysis.retries.raises import Raises
-from wxkf_lint.analysis.retries.scope import BROAD_EXCEPTIONS, NETWORK_EXCEPTIONS, STOP_BLOCKS, RetryFile, ends_process, inside
+from wxkf_lint.analysis.retries.scope import BROAD_EXCEPTIONS, NETWORK_EXCEPTIONS, STOP_BLOCKS, RetryFile, ends_process
 from wxkf_lint.analysis.syntax import callee_name, dotted_name, names_in
 
 
@@ -62,9 +62,9 @@ class Flow:
         if self.file.checked_sender_in(container):
             codes |= self.universe - {0}
         checking = {f.name.value: f for f in self.file.context.calls.checking_functions}
-        for call in self.index.nodes(cst.Call):
+        for call in self.index.within_block(cst.Call, container):
             helper = checking.get(callee_name(call))
-            if helper is not None and helper is not container and inside(self.index, call, container):
+            if helper is not None and helper is not container:
                 codes |= self.raises.codes_raised_in(helper)
         codes.discard(0)
         return frozenset(codes)
@@ -232,8 +232,8 @@ class Flow:
     def _raised_classes(self, block: cst.CSTNode) -> Set[str]:
         """The classes ``raise`` statements inside ``block`` raise (``raise WeComError(…)`` → WeComError)."""
         found: Set[str] = set()
-        for raise_node in self.index.nodes(cst.Raise):
-            if raise_node.exc is not None and inside(self.index, raise_node, block):
+        for raise_node in self.index.within_block(cst.Raise, block):
+            if raise_node.exc is not None:
                 exc = raise_node.exc.func if isinstance(raise_node.exc, cst.Call) else raise_node.exc
                 name = dotted_name(exc)
                 if name:
@@ -254,8 +254,8 @@ class Flow:
         return any((dotted_name(kind) or "").rsplit(".", 1)[-1] in carriers for kind in classes)
 
     def _raises_named(self, block: cst.CSTNode, names: Set[str]) -> bool:
-        for raise_node in self.index.nodes(cst.Raise):
-            if raise_node.exc is not None and inside(self.index, raise_node, block):
+        for raise_node in self.index.within_block(cst.Raise, block):
+            if raise_node.exc is not None:
                 if set(names_in(raise_node.exc)) & names:
                     return True
         return False

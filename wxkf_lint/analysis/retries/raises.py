@@ -7,7 +7,7 @@ from typing import Dict, Optional, Set
 import libcst as cst
 
 from wxkf_lint.analysis.codesets import Codes
-from wxkf_lint.analysis.retries.scope import BROAD_EXCEPTIONS, STOP_BLOCKS, RetryFile, inside
+from wxkf_lint.analysis.retries.scope import BROAD_EXCEPTIONS, STOP_BLOCKS, RetryFile
 from wxkf_lint.analysis.syntax import callee_name, dotted_name
 
 
@@ -38,9 +38,8 @@ class Raises:
 
     def codes_raised_in(self, function: cst.FunctionDef) -> Set[int]:
         codes: Set[int] = set()
-        for raise_node in self.index.nodes(cst.Raise):
-            if inside(self.index, raise_node, function):
-                codes |= self._raise_codes(raise_node, function) or set()
+        for raise_node in self.index.within_block(cst.Raise, function):
+            codes |= self._raise_codes(raise_node, function) or set()
         return codes
 
     def _raise_codes(self, raise_node: cst.Raise, function: cst.CSTNode) -> Optional[Set[int]]:

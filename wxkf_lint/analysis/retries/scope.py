@@ -77,6 +77,9 @@ class RetryFile:
         self.tests = context.code_tests
         self.universe: FrozenSet[int] = frozenset(self.tests.universe)
         self.sending_names: FrozenSet[str] = frozenset(f.name.value for f in context.calls.wrappers)
+        #: each WeCom call's place in the call analysis's order: the first endpoint of a container is the first in it
+        self._rank: Dict[cst.Call, int] = {call: number for number, call in enumerate(context.calls.calls)}
+        self._senders: FrozenSet[cst.CSTNode] = frozenset(self.index.function_of(call) for call in context.calls.calls)
         #: same-file decorators applied to sending functions → (the parameter holding the decorated function,
         #: how many sending functions they decorate): their wrapper's call of that parameter sends a request
         self.sending_decorators: Dict[cst.FunctionDef, Tuple[str, int]] = self._find_sending_decorators()
@@ -104,8 +107,7 @@ class RetryFile:
             params = function.params.params
             if len(params) != 1 or not any(
                 isinstance(c.func, cst.Name) and c.func.value == params[0].name.value and self.index.function_of(c) is not function
-                and self.index.is_inside(c, function)
-                for c in self.index.nodes(cst.Call)
+                for c in self.index.within(cst.Call, function)
             ):
                 continue
             outer = self.index.function_of(function)
@@ -125,8 +127,7 @@ class RetryFile:
         return {d: (d.params.params[0].name.value, n) for d, n in counts.items()}
 
     def _sends_itself(self, function: cst.FunctionDef) -> bool:
-        return function.name.value in self.sending_names or any(
-            self.index.function_of(c.node) is function for c in self.context.calls.calls.values())
+        return function.name.value in self.sending_names or function in self._senders
 
     def owner_loop(self, node: cst.CSTNode) -> Optional[cst.CSTNode]:
         for ancestor in self.index.ancestors(node):
@@ -137,10 +138,11 @@ class RetryFile:
         return None
 
     def endpoint_in(self, container: cst.CSTNode) -> Optional[str]:
-        for call in self.context.calls.calls.values():
-            if call.endpoint and inside(self.index, call.node, container):
-                return call.endpoint
-        return None
+        """The endpoint of the first WeCom call (in the call analysis's order) that runs as part of ``container``
+        (a loop or a function): read from the container's own calls, not by testing every call of the file."""
+        calls = self.context.calls.calls
+        found = [calls[node] for node in self.index.within_block(cst.Call, container) if node in calls and calls[node].endpoint]
+        return min(found, key=lambda call: self._rank[call.node]).endpoint if found else None
 
     def checked_sender_in(self, container: cst.CSTNode) -> bool:
         """A call in ``container`` that raises on any non-zero errcode (wechatpy, a checking wrapper)."""

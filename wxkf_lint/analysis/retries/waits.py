@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import List, Optional, Set
+from typing import FrozenSet, List, Optional, Set
 
 import libcst as cst
 
 from wxkf_lint.analysis.facts import Fact
-from wxkf_lint.analysis.retries.scope import RetryFile, inside
+from wxkf_lint.analysis.retries.scope import RetryFile
 from wxkf_lint.analysis.syntax import callee_name, dotted_name, names_in
 
 
@@ -30,6 +30,7 @@ class Pauses:
         self.index = file.index
         self._waiting_names: Optional[Set[str]] = None
         self._defined = frozenset(function.name.value for function in self.index.nodes(cst.FunctionDef))
+        self._local_classes: Optional[FrozenSet[str]] = None
 
     def pause_in(self, container: cst.CSTNode) -> Fact:
         """A pause in ``container``: GOOD for a sleep/wait call or a call of a same-file function that pauses
@@ -56,8 +57,9 @@ class Pauses:
         klass = self.index.class_of(call)
         if klass is None:
             return False
-        local = {c.name.value for c in self.index.nodes(cst.ClassDef)} | {"object", ""}
-        return any(base.keyword is None and dotted_name(base.value) not in local for base in klass.bases)
+        if self._local_classes is None:
+            self._local_classes = frozenset(c.name.value for c in self.index.nodes(cst.ClassDef)) | {"object", ""}
+        return any(base.keyword is None and dotted_name(base.value) not in self._local_classes for base in klass.bases)
 
     def _body_unseen(self, call: cst.Call) -> bool:
         """The callee's body is not in this file: not a same-file function or method (whose pauses
@@ -88,14 +90,17 @@ class Renewals:
         self.file = file
         self.index = file.index
         self.context = file.context
-        self._renewal_nodes: Optional[List[cst.CSTNode]] = None
+        self._renewal_nodes: Optional[FrozenSet[cst.CSTNode]] = None
 
     def refreshes_in(self, container: cst.CSTNode) -> bool:
         """A token refresh: ``refresh_token()``, ``self._cache.delete(self._token_key)``, ``self.token = None``,
         ``self._tokens.get(force=attempt > 0)``, or a call of a same-file function that does one of those."""
         if self._renewal_nodes is None:
-            self._renewal_nodes = self._renewals(self._find_refreshing_functions())
-        return any(inside(self.index, node, container) for node in self._renewal_nodes)
+            self._renewal_nodes = frozenset(self._renewals(self._find_refreshing_functions()))
+        renewals = self._renewal_nodes
+        return any(
+            node in renewals for kind in (cst.Call, cst.Assign) for node in self.index.within_block(kind, container)
+        )
 
     def _renewals(self, refreshing: Set[str]) -> List[cst.CSTNode]:
         """The calls and assignments of the file that renew a token (calls of ``refreshing`` functions too)."""
