@@ -16,7 +16,7 @@ for ever and never raises a read timeout).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Dict, List, Optional, Sequence
+from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
@@ -56,6 +56,8 @@ class Resends:
         #: adapter node → the receivers ``X``: found once, on the first transport retry that needs them
         self._adapters: Optional[Dict[cst.CSTNode, List[cst.Call]]] = None
         self._mounts: Dict[cst.CSTNode, List[cst.BaseExpression]] = {}
+        #: the file's sends by the session they go through (:meth:`_session`)
+        self._by_session: Optional[Dict[Tuple[str, object], List[WeComCall]]] = None
         sends = [c for c in calls.calls.values() if c.endpoint in KF_SENDS + (APP_SEND,)]
         if not sends:
             return
@@ -93,13 +95,23 @@ class Resends:
         retry = site.anchor
         if not isinstance(retry, cst.Call) or not self._retries_post_reads(retry):
             return
-        receivers = self._mounted_on(retry)
-        for send in sends:
-            owner = send.node.func.value if isinstance(send.node.func, cst.Attribute) else None
-            if owner is None or send.kind != "http" or not any(self._same_session(owner, r) for r in receivers):
-                continue
+        by_session = self._sends_by_session(sends)
+        keys = {self._session(receiver) for receiver in self._mounted_on(retry)}
+        on_it = [send for key in keys if key is not None for send in by_session.get(key, [])]
+        for send in sorted(on_it, key=lambda send: self._rank[send.node]):
             if self._duplicate_unrecognised(send, retry):
                 self.unsafe.append(UnsafeResend(site, send, "the session's urllib3 Retry re-sends a POST after a read error", retry))
+
+    def _sends_by_session(self, sends: List[WeComCall]) -> Dict[Tuple[str, object], List[WeComCall]]:
+        """The library calls among ``sends`` made on a session object, by :meth:`_session`; found once."""
+        if self._by_session is None:
+            self._by_session = {}
+            for send in sends:
+                owner = send.node.func.value if isinstance(send.node.func, cst.Attribute) else None
+                key = self._session(owner) if owner is not None and send.kind == "http" else None
+                if key is not None:
+                    self._by_session.setdefault(key, []).append(send)
+        return self._by_session
 
     def _retries_post_reads(self, retry: cst.Call) -> bool:
         read = keyword_arg(retry, "read")
@@ -141,17 +153,20 @@ class Resends:
         if value is not None:
             table.setdefault(value, []).append(holder)
 
-    def _same_session(self, owner: cst.CSTNode, mounted: cst.CSTNode) -> bool:
-        """``self.session`` in the same class, or one name in the same function (or at module level)."""
+    def _session(self, owner: cst.CSTNode) -> Optional[Tuple[str, object]]:
+        """Which session ``owner`` names, as a key equal for two mentions of one session: ``self.session`` in
+        one class, or one name seen through one binding (in one function, or at module level); None when it
+        cannot be told (``a.b.session``, a name bound nowhere)."""
         name = dotted_name(owner)
-        if not name or name != dotted_name(mounted):
-            return False
+        if not name:
+            return None
         if name.startswith("self."):
-            return self.index.class_of(owner) is not None and self.index.class_of(owner) is self.index.class_of(mounted)
+            klass = self.index.class_of(owner)
+            return (name, klass) if klass is not None else None
         if "." in name:
-            return False
+            return None
         binding = self.index.lookup(name, owner)
-        return binding is not None and self.index.lookup(name, mounted) == binding
+        return (name, binding) if binding is not None else None
 
     def _may_time_out(self, send: WeComCall) -> bool:
         """A requests call — ``requests.post`` or a ``requests.Session()``'s — without ``timeout=`` (nor

@@ -54,6 +54,8 @@ class Flow:
         #: while an except body is followed for the errcodes it caught: its ``as`` name → the classes they were raised as
         self._carrying: Dict[str, Set[str]] = {}
         self._aliases: Optional[Dict[str, str]] = None
+        #: the file's errcode-checking functions by name (one of each name, as the set yields them), made once
+        self._checking: Optional[Dict[str, cst.FunctionDef]] = None
 
     def attempt_raises(self, container: cst.CSTNode, statements: Sequence[cst.CSTNode]) -> Codes:
         """The errcodes on which one attempt (``statements`` of ``container``) ends in an exception: raised there,
@@ -61,7 +63,9 @@ class Flow:
         codes = set(self.run(statements, set(self.universe), container).raised)
         if self.file.checked_sender_in(container):
             codes |= self.universe - {0}
-        checking = {f.name.value: f for f in self.file.context.calls.checking_functions}
+        if self._checking is None:
+            self._checking = {f.name.value: f for f in self.file.context.calls.checking_functions}
+        checking = self._checking
         for call in self.index.within_block(cst.Call, container):
             helper = checking.get(callee_name(call))
             if helper is not None and helper is not container:

@@ -80,6 +80,8 @@ class RetryFile:
         #: each WeCom call's place in the call analysis's order: the first endpoint of a container is the first in it
         self._rank: Dict[cst.Call, int] = {call: number for number, call in enumerate(context.calls.calls)}
         self._senders: FrozenSet[cst.CSTNode] = frozenset(self.index.function_of(call) for call in context.calls.calls)
+        #: the names of the sending wrappers that also check errcode (a call of one raises on any error)
+        self._checking_senders: FrozenSet[str] = frozenset(f.name.value for f in context.calls.checking_functions) & self.sending_names
         #: same-file decorators applied to sending functions → (the parameter holding the decorated function,
         #: how many sending functions they decorate): their wrapper's call of that parameter sends a request
         self.sending_decorators: Dict[cst.FunctionDef, Tuple[str, int]] = self._find_sending_decorators()
@@ -146,9 +148,8 @@ class RetryFile:
 
     def checked_sender_in(self, container: cst.CSTNode) -> bool:
         """A call in ``container`` that raises on any non-zero errcode (wechatpy, a checking wrapper)."""
-        checking = {f.name.value for f in self.context.calls.checking_functions}
         for call in self.index.within_block(cst.Call, container):
             found = self.context.calls.calls.get(call)
-            if (found is not None and found.checked) or callee_name(call) in checking & self.sending_names:
+            if (found is not None and found.checked) or callee_name(call) in self._checking_senders:
                 return True
         return False
