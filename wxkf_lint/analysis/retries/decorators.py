@@ -160,7 +160,7 @@ class DecoratorSites:
         imports = imported_modules(self.index)
         if not imports & {"tenacity", "backoff", "retrying"}:
             return sites
-        # the scopes whose own code makes a WeCom call (``inside`` a function is "its scope is that function")
+        # a call is in a function's own code when its innermost scope is that function (no def, lambda or class between)
         sending_scopes = {self.index.scope_of(call) for call in self.file.context.calls.calls}
         for function in self.index.nodes(cst.FunctionDef):
             if function.name.value not in self.file.sending_names and function not in sending_scopes:
