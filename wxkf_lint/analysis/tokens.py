@@ -286,7 +286,7 @@ class TokenAnalysis:
             for base in scope.bases:
                 if base.keyword is not None or dotted_name(base.value) in ("object", ""):
                     continue
-                defined = [c for c in self.index.nodes(cst.ClassDef) if c.name.value == dotted_name(base.value)]
+                defined = self.index.classes_named(dotted_name(base.value))
                 if len(defined) != 1 or self._scope_renews(defined[0], name, store, _depth + 1):
                     return True
         for node in self.index.within(cst.Integer, scope):
