@@ -151,7 +151,6 @@ class DecoratorSites:
         self.index = file.index
         self.tests = file.tests
         self.universe = file.universe
-        self._function_names: FrozenSet[str] = frozenset(f.name.value for f in self.index.nodes(cst.FunctionDef))
         self._imported_from = _imported_names(self.index)
 
     def find(self) -> List[RetrySite]:
@@ -177,7 +176,7 @@ class DecoratorSites:
         head, _, _ = name.partition(".")
         if "." in name:
             return head
-        if name in self._function_names or self.index.lookup(name, at) is not None:
+        if self.index.functions_named(name) or self.index.lookup(name, at) is not None:
             return None  # the file's own ``def retry`` / ``retry = …`` shadows any import of that name
         return self._imported_from.get(name)
 
