@@ -315,6 +315,35 @@ def get_token():
 def send(body):
     return requests.post(f"{BASE}/message/send?access_token={get_token()}", json=body).json()
 ''', []),
+    Case('module cache behind a lock', 'WXK304', '''
+import threading
+_CACHE = {}
+_LOCK = threading.Lock()
+
+def get_token(force=False):
+    if not force:
+        with _LOCK:
+            cached = _CACHE.get("token")
+            if cached and cached[1] > time.time():
+                return cached[0]
+    d = requests.get(f"{BASE}/gettoken?corpid=ID&corpsecret=S").json()
+    _CACHE["token"] = (d["access_token"], time.time() + d["expires_in"] - 120)
+    return d["access_token"]
+
+def send(body):
+    return requests.post(f"{BASE}/message/send?access_token={get_token()}", json=body).json()
+''', []),
+    Case('nested check of a local is none', 'WXK304', '''
+def get_token(force=False):
+    cached = None
+    if not force:
+        if cached:
+            return cached
+    return requests.get(f"{BASE}/gettoken?corpid=ID&corpsecret=S").json()["access_token"]
+
+def send(body):
+    return requests.post(f"{BASE}/message/send?access_token={get_token()}", json=body).json()
+''', [(7, 12)]),
     Case('lru_cache', 'WXK304', '''
 from functools import lru_cache
 

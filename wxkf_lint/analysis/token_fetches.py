@@ -168,10 +168,17 @@ class TokenFetches:
                     return True
             if isinstance(ancestor, cst.IndentedBlock) and isinstance(child, cst.BaseStatement):
                 for statement in ancestor.body[: ancestor.body.index(child)]:
-                    if isinstance(statement, cst.If) and _returns_value(statement.body) and not self._fresh_test(statement.test, fresh):
+                    if any(_returns_value(test.body) and not self._fresh_test(test.test, fresh)
+                           for test in self._tests_in(statement, function)):
                         return True
             child = ancestor
         return False
+
+    def _tests_in(self, statement: cst.BaseStatement, function: cst.FunctionDef) -> List[cst.If]:
+        """The ``if``s of ``statement`` that run in ``function`` itself: the statement, or one nested in its
+        blocks (``if not force: with LOCK: if cached: return cached[0]``)."""
+        nested = [test for test in self.index.within(cst.If, statement) if self.index.function_of(test) is function]
+        return ([statement] if isinstance(statement, cst.If) else []) + nested
 
     def _fresh_locals(self, function: cst.FunctionDef, call: cst.CSTNode) -> Set[str]:
         """Locals whose every value is a constant or the fetch itself: a "cache" reset on each call."""
