@@ -146,3 +146,24 @@ def test_name_uses_are_the_names_of_one_function(index: SyntaxIndex) -> None:
     # the assignment's target, ``data["errcode"]`` and the comprehension's ``data["msg_list"]``; the lambda's
     # default ``d=data`` is in the lambda's subtree, so the lambda's
     assert len(index.name_uses("data", outer)) == 3
+
+
+def test_rebound_names_per_scope() -> None:
+    module = cst.parse_module(textwrap.dedent('''
+        BUSY = -1
+        LIMIT = 3
+
+        def bump():
+            global LIMIT
+            LIMIT = 4
+
+        def count(codes):
+            tries = 0
+            tries += 1
+            return tries
+    '''))
+    index = SyntaxIndex(module)
+    count = [f for f in index.nodes(cst.FunctionDef) if f.name.value == "count"][0]
+    assert index.is_rebound("LIMIT", module) and not index.is_rebound("BUSY", module)
+    assert index.is_rebound("tries", count) and not index.is_rebound("tries", module)
+    assert not index.is_rebound("codes", count)

@@ -106,21 +106,9 @@ def constant_value(node: cst.CSTNode, index: SyntaxIndex) -> Optional[cst.BaseEx
 def _sole_binding(name: str, at: cst.CSTNode, index: SyntaxIndex) -> Optional[Binding]:
     """The binding ``at`` sees (scopes searched as :meth:`SyntaxIndex.lookup` does) if it is the only one there."""
     scope, found = index.visible_bindings(name, at)
-    if len(found) != 1 or scope is None or _rebound(name, scope, index):
+    if len(found) != 1 or scope is None or index.is_rebound(name, scope):
         return None
     return found[0]
-
-
-def _rebound(name: str, scope: cst.CSTNode, index: SyntaxIndex) -> bool:
-    """``NAME += …`` in the scope, or ``global NAME`` anywhere (a function may then assign the module's name)."""
-    if isinstance(scope, cst.Module) and any(
-        any(item.name.value == name for item in node.names) for node in index.nodes(cst.Global)
-    ):
-        return True
-    return any(
-        isinstance(node.target, cst.Name) and node.target.value == name and index.scope_of(node) is scope
-        for node in index.nodes(cst.AugAssign)
-    )
 
 
 class CodeTests:

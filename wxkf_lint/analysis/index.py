@@ -11,7 +11,7 @@ import dataclasses
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import DefaultDict, Dict, Iterator, List, Optional, Tuple, Type, TypeVar
+from typing import DefaultDict, Dict, Iterator, List, Optional, Set, Tuple, Type, TypeVar
 
 import libcst as cst
 
@@ -101,6 +101,7 @@ class SyntaxIndex:
         self._by_function: Dict[type, Dict[cst.CSTNode, List[cst.CSTNode]]] = {}
         self._classes_by_name: Optional[Dict[str, List[cst.ClassDef]]] = None
         self._functions_by_name: Optional[Dict[str, List[cst.FunctionDef]]] = None
+        self._rebound: Optional[Set[Tuple[cst.CSTNode, str]]] = None
         self._calls_by_name: Optional[Dict[str, List[cst.Call]]] = None
         self._name_uses: Optional[Dict[Tuple[cst.CSTNode, str], List[cst.Name]]] = None
         self._groups: Optional[tuple] = None
@@ -236,6 +237,20 @@ class SyntaxIndex:
             for klass in self.nodes(cst.ClassDef):
                 self._classes_by_name[klass.name.value].append(klass)
         return self._classes_by_name.get(name, [])
+
+    def is_rebound(self, name: str, scope: cst.CSTNode) -> bool:
+        """``name += …`` in ``scope``, or, for the module, ``global name`` anywhere (a function may then assign
+        the module's name): a name whose one binding is not the whole story."""
+        if self._rebound is None:
+            rebound: Set[Tuple[cst.CSTNode, str]] = set()
+            for node in self.nodes(cst.AugAssign):
+                if isinstance(node.target, cst.Name):
+                    rebound.add((self.scope_of(node), node.target.value))
+            module = self.module()
+            for node in self.nodes(cst.Global):
+                rebound.update((module, item.name.value) for item in node.names)
+            self._rebound = rebound
+        return (scope, name) in self._rebound
 
     def functions_named(self, name: str) -> List[cst.FunctionDef]:
         """The functions and methods of the file called ``name``, in source order."""
