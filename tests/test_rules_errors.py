@@ -490,14 +490,15 @@ def test_every_aiohttp_style_response_in_a_file_is_a_response():
     """``data`` is bound before its ``async with … as r``: the second such function was once missed because the
     names were collected by kind and a partial set already cut the lookup short."""
     one = '''
+import aiohttp
 URL = "https://qyapi.weixin.qq.com/cgi-bin/kf/send_msg"
 
-async def send_{n}(session, body):
+async def send_{n}(session: aiohttp.ClientSession, body):
     async with session.post(URL, json=body) as r:
         data = await r.json()
     return data["msgid"]
 '''
-    source = one.format(n=1) + one.format(n=2).replace('URL = "https://qyapi.weixin.qq.com/cgi-bin/kf/send_msg"\n', "")
+    source = one.format(n=1) + one.format(n=2).replace('import aiohttp\nURL = "https://qyapi.weixin.qq.com/cgi-bin/kf/send_msg"\n', "")
     returns = [number for number, line in enumerate(source.splitlines(), 1) if "return data" in line]
     assert lines_of(source, "WXK103") == returns and len(returns) == 2
 
@@ -742,3 +743,23 @@ def send(key, body, staging):
     requests.post(_uri(key, staging), json=body)
 '''
     assert codes(source) == []
+
+
+@pytest.mark.parametrize(
+    "tail,expected",
+    [
+        ("return text", []),
+        ("return token, text", []),
+        ("print(text)\n    return None", [(8, 12, "WXK105")]),
+    ],
+)
+def test_the_raw_answer_returned_whole_is_handed_on(tail, expected):
+    """wechat_msg_send: the send's ``.text`` is tested only for 40014, then returned whole: the caller judges it."""
+    source = HEAD + f'''
+def send(token, data):
+    text = requests.post("https://qyapi.weixin.qq.com/cgi-bin/message/send?access_token=" + token, json=data).text
+    if json.loads(text)["errcode"] == 40014:
+        return None
+    {tail}
+'''
+    assert_findings(source, expected)

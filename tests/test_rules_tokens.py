@@ -245,3 +245,23 @@ def test_init_token_reaching_the_call_through_a_local_url(url_line):
     other_attribute = local_url.replace("{self.token}", "{self.other}").replace("t=self.token", "t=self.other")
     assert "WXK302" not in codes(other_attribute)
 
+
+
+def test_a_token_read_from_a_stored_answer_is_one_finding_at_the_token():
+    """fund_wc: ``res_access_token = json.loads(r.text)`` then ``access_token = res_access_token["access_token"]``
+    is one token fetched once; the answer it was read from is not a second stale token."""
+    source = WECOM + '''import json
+r = requests.get(BASE + "/gettoken?corpid=ID&corpsecret=S")
+res_access_token = json.loads(r.text)
+access_token = res_access_token["access_token"]
+
+def notify(text):
+    data = requests.post(BASE + "/message/send?access_token=" + access_token, json={"text": text}).json()
+    if data["errcode"] != 0:
+        raise RuntimeError(data["errmsg"])
+'''
+    assert [(f.line, f.column, f.code) for f in lint(source) if f.code == "WXK302"] == [(6, 1, "WXK302")]
+    # the answer alone, used as the token's holder, is the one stale token
+    alone = source.replace('access_token = res_access_token["access_token"]\n', "").replace(
+        '"/message/send?access_token=" + access_token', '"/message/send?access_token=" + res_access_token["access_token"]')
+    assert [(f.line, f.column, f.code) for f in lint(alone) if f.code == "WXK302"] == [(5, 1, "WXK302")]

@@ -239,8 +239,12 @@ class Notifier(BaseClient):
     def send_raw(self, token, body):
         return self.request("POST", SEND % token, json=body).json()["msgid"]
 '''
-    # the base class's request() may raise on a non-zero errcode; one whose raw answer is parsed here did not
-    assert [(f.line, f.column, f.code) for f in lint(source) if f.code == "WXK103"] == [(12, 16, "WXK103")]
+    # the base class's request() may raise on a non-zero errcode, and still hand back the response it parsed
+    assert [(f.line, f.column, f.code) for f in lint(source) if f.code == "WXK103"] == []
+    # the proven twin: the same class sending with requests itself
+    known = source.replace("self.request(\"POST\", ", "requests.request(\"POST\", ").replace(
+        "from .base import BaseClient", "import requests\nfrom .base import BaseClient")
+    assert [(f.line, f.column, f.code) for f in lint(known) if f.code == "WXK103"] == [(10, 16, "WXK103"), (13, 16, "WXK103")]
 
 
 ANSWERS = '''\
@@ -482,9 +486,9 @@ def test_a_wrapper_sending_through_an_object_the_file_does_not_show_is_no_findin
     assert "cls.session.post" in source
     assert lint(source.format(tail="print(answer)")) == []
     assert lint(source.format(tail="return answer")) == []
-    # the twin whose raw HTTP answer is read: whatever the session is, nothing vetted the errcode
+    # its raw answer parsed here proves nothing either: a client may raise on errcode and return the response
     raw = source.replace("cls.session.post(url=url, json=body)", "cls.session.post(url=url, json=body).json()")
-    assert [(f.line, f.column, f.code) for f in lint(raw.format(tail="print(answer)"))] == [(7, 9, "WXK103")]
+    assert lint(raw.format(tail="print(answer)")) == []
 
 
 def test_a_wrapper_that_hands_the_answer_back_leaves_each_caller_its_own_finding():

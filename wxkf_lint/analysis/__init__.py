@@ -118,16 +118,17 @@ class FileContext:
 
     def callee_vets_answer(self, call):  # (WeComCall) -> wxkf_lint.analysis.facts.Fact
         """Whether the callee tests errcode before handing the answer back: GOOD for wechatpy and checking
-        wrappers (``call.checked``); BAD for a known HTTP library's function, a same-file or configured wrapper
-        that does not check, or any callee whose raw HTTP answer is read here (``.json()``); UNKNOWN for a method
-        of an object or base class the file does not show, whose result is used as data (SPEC §2)."""
+        wrappers (``call.checked``); BAD for a known HTTP library's function, or a same-file or configured
+        wrapper that does not check; UNKNOWN for a method of an object or base class the file does not show,
+        whatever is done with its answer here (SPEC §2: it is unknown "whatever URL it is given", and a client
+        that raises on a non-zero errcode may still hand back the HTTP response it parsed)."""
         from wxkf_lint.analysis.facts import Fact
 
         if call.checked:
             return Fact.GOOD
         if call.kind == "wrapper":
             return self._wrapped_sends_vet_answer(call.node, 0)
-        if call.kind != "http" or self.callees.library_of(call.node) is not None or self.callees.answered_raw(call.node):
+        if call.kind != "http" or self.callees.library_of(call.node) is not None:
             return Fact.BAD
         return Fact.UNKNOWN
 
@@ -149,7 +150,7 @@ class FileContext:
                 elif inner is not None and inner.kind != "http":
                     facts.append(Fact.BAD)
                 else:
-                    known = self.callees.library_of(sender) is not None or self.callees.answered_raw(sender)
+                    known = self.callees.library_of(sender) is not None
                     facts.append(Fact.BAD if known else Fact.UNKNOWN)
         return Fact.of_all(facts)
 

@@ -24,7 +24,6 @@ from wxkf_lint.analysis.wechatpy import WechatpyUsage
 #: The libraries whose request functions the analysis knows, by their top-level module.
 KNOWN_LIBRARIES = frozenset({"requests", "httpx", "aiohttp", "urllib", "urllib2", "urllib3", "http", "tornado"})
 #: What only a raw HTTP answer has: reading one of these shows the callee handed back the transport's answer.
-_RAW_ANSWER = frozenset({"json", "text", "content", "status_code", "status", "raise_for_status", "read"})
 #: How deep a chain of names is followed (``self.s = s`` with ``s = requests.Session()``).
 _MAX_DEPTH = 10
 
@@ -105,33 +104,6 @@ class CalleeLibraries:
                 return "requests"  # wechatpy's client sends through its requests.Session
             return self._origin(owner, at, depth + 1)
         return None
-
-    def answered_raw(self, call: cst.Call) -> bool:
-        """The call's value is used as a raw HTTP answer — ``.json()``, ``.text``, ``.content``, ``.status_code``
-        read of it, directly or through the name (``with … as``) it is bound to: whatever the callee is, it
-        handed back the transport's answer, so it cannot have vetted the errcode in a body it never parsed
-        for the caller."""
-        node: cst.CSTNode = call
-        for ancestor in self.index.ancestors(call):
-            if isinstance(ancestor, cst.Await):
-                node = ancestor
-                continue
-            if isinstance(ancestor, cst.Attribute) and ancestor.value is node:
-                return ancestor.attr.value in _RAW_ANSWER
-            if isinstance(ancestor, (cst.Assign, cst.WithItem)):
-                break
-            return False
-        else:
-            return False
-        targets = ([t.target for t in ancestor.targets] if isinstance(ancestor, cst.Assign)
-                   else [ancestor.asname.name] if ancestor.asname is not None else [])
-        names = {t.value for t in targets if isinstance(t, cst.Name)}
-        scope = self.index.function_of(call)
-        return any(
-            isinstance(a.value, cst.Name) and a.value.value in names and a.attr.value in _RAW_ANSWER
-            and self.index.function_of(a) is scope
-            for a in self.index.nodes(cst.Attribute)
-        )
 
     def _made_by_function(self, call: cst.Call, depth: int) -> Optional[str]:
         """``get_session()`` / ``self._session()`` of a same-file function (one of that name) whose every

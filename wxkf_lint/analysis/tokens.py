@@ -354,3 +354,21 @@ class TokenAnalysis:
                 continue
             if self._used_in_wecom_calls(name) and not self._scope_renews(scope, name, assign):
                 self.stale_tokens.append(StaleToken(assign, shown, how))
+        self._one_per_fetch()
+
+    def _one_per_fetch(self) -> None:
+        """One root cause, one finding: ``answer = …gettoken….json()`` then ``token = answer["access_token"]``
+        is one token fetched once, reported at the token, not also at the answer it was read from."""
+        read_from = set()
+        for stale in self.stale_tokens:
+            value = stale.store.value
+            base = value.value if isinstance(value, cst.Subscript) else (
+                value.func.value if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute)
+                and value.func.attr.value == "get" else None)
+            if base is not None and dotted_name(base):
+                read_from.add(dotted_name(base))
+        self.stale_tokens = [
+            stale for stale in self.stale_tokens
+            if not (dotted_name(stale.store.targets[0].target) in read_from
+                    and self.responses.family_of(stale.store.value) is not None)
+        ]

@@ -32,6 +32,10 @@ _FORMATTING_NODES = (
 DOWNLOAD_ENDPOINT = "media/get"
 DOWNLOAD_FIELD = "content"
 _DOWNLOAD_ATTRIBUTES = {"content", "iter_content", "raw", "iter_bytes", "aiter_bytes"}
+#: the raw body of an answer: handing it on whole is handing the answer on
+_BODY_TEXT_ATTRIBUTES = {"text", "content"}
+#: where a value goes back to the caller whole: returned, yielded, or put in a returned tuple, list or dict
+_HANDING_ON = (cst.Return, cst.Yield, cst.Element, cst.DictElement, cst.StarredDictElement)
 
 
 @dataclass
@@ -107,6 +111,8 @@ class UsageAnalysis:
                 self._add_field(usage, parent, DOWNLOAD_FIELD)
             elif attribute == "headers":
                 usage.reads_headers = True
+            elif attribute in _BODY_TEXT_ATTRIBUTES and self._handed_on(parent):
+                usage.delegated = True
             elif attribute == "keys" and isinstance(grand, cst.Call) and grand.func is parent and not grand.args:
                 # ``"access_token" in data.keys()`` tests presence as ``in data`` does
                 target = self.index.parent.get(grand)
@@ -124,7 +130,7 @@ class UsageAnalysis:
                     usage.handed_unchecked = True
                 else:
                     usage.delegated = True
-        elif isinstance(parent, (cst.Return, cst.Yield, cst.Element, cst.DictElement, cst.StarredDictElement)):
+        elif isinstance(parent, _HANDING_ON):
             usage.delegated = True
         elif isinstance(parent, cst.Assign) and parent.value is node:
             if any(not isinstance(target.target, (cst.Name, cst.Tuple, cst.List)) for target in parent.targets):
@@ -160,6 +166,22 @@ class UsageAnalysis:
             return False
         helpers = self._functions_by_name.get(name, [])
         return len(helpers) == 1 and helpers[0] not in self._functions_reading_errcode
+
+    def _handed_on(self, text: cst.Attribute) -> bool:
+        """``return r.text``, or ``body = r.text`` … ``return token, body``: the raw answer goes back whole (or in
+        a tuple, list or dict), so the caller judges it, as when ``r.json()`` is returned."""
+        parent = self.index.parent.get(text)
+        if isinstance(parent, _HANDING_ON):
+            return True
+        if not (isinstance(parent, cst.Assign) and parent.value is text and len(parent.targets) == 1):
+            return False
+        target = parent.targets[0].target
+        if not isinstance(target, cst.Name):
+            return False
+        function = self.index.function_of(text)
+        return any(
+            isinstance(self.index.parent.get(use), _HANDING_ON) for use in self.index.name_uses(target.value, function)
+        )
 
     def _passes_by(self, node: cst.CSTNode) -> bool:
         """``node`` is bound to a name, decoded (``r.json()``, ``json.loads(r.text)``: the decoded form's own uses
