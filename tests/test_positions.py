@@ -142,6 +142,7 @@ def test_the_module_spans_all_its_pieces():
 
 @pytest.mark.fuzz
 @pytest.mark.filterwarnings("ignore::SyntaxWarning")  # hypothesmith's programs call literals
+@pytest.mark.filterwarnings("ignore::DeprecationWarning:<string>")  # and hold invalid escapes
 @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
 @given(hypothesmith.from_grammar())
 def test_positions_of_generated_programs_match_the_whole_parse(code: str) -> None:
