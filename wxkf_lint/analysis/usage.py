@@ -139,13 +139,6 @@ class UsageAnalysis:
             usage.membership_guard = True
 
     @cached_property
-    def _functions_by_name(self) -> Dict[str, List[cst.FunctionDef]]:
-        found: Dict[str, List[cst.FunctionDef]] = {}
-        for function in self.index.nodes(cst.FunctionDef):
-            found.setdefault(function.name.value, []).append(function)
-        return found
-
-    @cached_property
     def _functions_reading_errcode(self) -> Set[cst.CSTNode]:
         """The functions that read an errcode or send a WeCom request themselves (and may check its answer)."""
         nodes = [read.node for read in self.responses.reads.values() if read.key == ERRCODE]
@@ -164,7 +157,7 @@ class UsageAnalysis:
             func.attr.value if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value in ("self", "cls") else None)
         if name is None:
             return False
-        helpers = self._functions_by_name.get(name, [])
+        helpers = self.index.functions_named(name)
         return len(helpers) == 1 and helpers[0] not in self._functions_reading_errcode
 
     def _handed_on(self, text: cst.Attribute) -> bool:
